@@ -1,0 +1,59 @@
+// Parts of the OGI format shared by v2019 and v2021: table 3's columns and rows (except （六）), table 4.
+import type { RowSpec, TableTemplate } from './template.ts';
+
+/** Table 3 applicant columns in printed order; `legal.subtotal` only when a local template prints it. */
+export const TABLE3_COLS = [
+  'natural_person',
+  'legal.commercial',
+  'legal.research',
+  'legal.social_welfare',
+  'legal.legal_services',
+  'legal.other',
+  'total',
+] as const;
+export const TABLE3_APPLICANT_COLS = TABLE3_COLS.slice(0, 6);
+export const TABLE3_LEGAL_COLS = TABLE3_COLS.slice(1, 6);
+
+/** Table 3 rows before （六）其他处理 (identical in both versions). Labels are normalised (see labels.ts). */
+export const TABLE3_HEAD_ROWS: RowSpec[] = [
+  { key: 'new_received', labels: ['本年新收', '本年度新收', '新收政府信息公开申请'] },
+  { key: 'carried_over', labels: ['上年结转', '上年度结转', '上年转结', '上一年结转'] },
+  { key: 'results.granted', labels: ['予以公开'] },
+  { key: 'results.partially_granted', labels: ['部分公开'] },
+  { key: 'results.withheld.total', labels: ['不予公开'], subtotal: true, opensGroup: 'withheld' },
+  { key: 'results.withheld.state_secret', labels: ['属于国家秘密', '国家秘密'] },
+  { key: 'results.withheld.law_prohibited', labels: ['其他法律行政法规禁止公开', '法律行政法规禁止公开', '禁止公开', '其他法律行政止公开'] },
+  { key: 'results.withheld.security_stability', labels: ['三安全一稳定', '危及三安全'] },
+  { key: 'results.withheld.third_party_rights', labels: ['保护第三方合法权益', '第三方合法权益'] },
+  { key: 'results.withheld.internal_affairs', labels: ['三类内部事务', '内部事务信息'] },
+  { key: 'results.withheld.process_info', labels: ['四类过程性信息', '过程性信息'] },
+  { key: 'results.withheld.enforcement_file', labels: ['行政执法案卷'] },
+  { key: 'results.withheld.admin_query', labels: ['行政查询事项'] },
+  { key: 'results.unable.total', labels: ['无法提供'], subtotal: true, opensGroup: 'unable' },
+  { key: 'results.unable.not_held', labels: ['不掌握相关政府信息', '本机关不掌握', '本机不掌握', '不掌握'] },
+  { key: 'results.unable.needs_creation', labels: ['没有现成信息', '需要另行制作', '另行制作'] },
+  { key: 'results.unable.unclear_after_correction', labels: ['补正后申请内容仍不明确', '仍不明确'] },
+  { key: 'results.not_processed.total', labels: ['不予处理'], subtotal: true, opensGroup: 'not_processed' },
+  { key: 'results.not_processed.petition_complaint', labels: ['信访举报投诉', '信访举报'] },
+  { key: 'results.not_processed.duplicate', labels: ['重复申请'] },
+  { key: 'results.not_processed.publication', labels: ['要求提供公开出版物', '公开出版物'] },
+  { key: 'results.not_processed.excessive', labels: ['无正当理由大量反复申请', '大量反复申请'] },
+  { key: 'results.not_processed.confirm_or_reissue', labels: ['确认或重新出具', '重新出具已获取信息'] },
+];
+
+export const TABLE3_TAIL_ROWS: RowSpec[] = [
+  { key: 'results.total', labels: ['(七)总计', '七)总计'], opensGroup: 'none' },
+  { key: 'carried_forward', labels: ['结转下年度继续办理', '结转下年度', '结转下一年度', '结转下一年', '转入下年度'], opensGroup: 'none' },
+];
+
+export const TABLE4_COLS = ['upheld', 'corrected', 'other', 'pending', 'total'] as const;
+
+/** Table 4 is the same in both versions: one wide row of 15 values, or three labelled rows of 5. */
+export const TABLE4: TableTemplate = {
+  markers: [],
+  rows: [
+    { key: 'review', labels: ['行政复议'], cols: TABLE4_COLS },
+    { key: 'litigation_direct', labels: ['未经复议直接起诉', '直接起诉'], cols: TABLE4_COLS },
+    { key: 'litigation_after_review', labels: ['复议后起诉'], cols: TABLE4_COLS },
+  ],
+};

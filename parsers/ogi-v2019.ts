@@ -1,0 +1,34 @@
+// 国办公开办函〔2019〕60号 "年度报告格式（试行）": used for reports on 2019 and 2020.
+import type { FormatTemplate } from './template.ts';
+import { TABLE3_HEAD_ROWS, TABLE3_TAIL_ROWS, TABLE4 } from './ogi-common.ts';
+
+const DOCS = ['newly_made', 'newly_published', 'total_published'] as const;
+const ITEMS = ['prev_items', 'change', 'decisions'] as const;
+
+export const v2019: FormatTemplate = {
+  version: 'v2019',
+  source: '国办公开办函〔2019〕60号',
+  table2: {
+    markers: ['本年新制作数量', '本年新公开数量', '对外公开总数', '上一年项目数量', '上一年年目数量', '政府集中采购', '采购项目数量', '采购总金额', '其他对外管理服务事项'],
+    rows: [
+      { key: 'regulations', labels: ['规章'], cols: DOCS },
+      { key: 'normative_documents', labels: ['规范性文件'], cols: DOCS },
+      { key: 'licensing', labels: ['行政许可'], cols: ITEMS },
+      { key: 'other_services', labels: ['其他对外管理服务事项', '对外管理服务事项'], cols: ITEMS },
+      { key: 'penalty', labels: ['行政处罚'], cols: ITEMS },
+      { key: 'compulsion', labels: ['行政强制'], cols: ITEMS },
+      { key: 'fees', labels: ['行政事业性收费'], cols: ['prev_items', 'change'] },
+      { key: 'procurement', labels: ['政府集中采购'], cols: ['items', 'amount'] },
+    ],
+  },
+  table3: {
+    // In v2019 （六）其他处理 is one row with its own numbers: a v2021 marker absent and this row filled.
+    markers: [],
+    rows: [
+      ...TABLE3_HEAD_ROWS,
+      { key: 'results.other.total', labels: ['其他处理'], opensGroup: 'other' },
+      ...TABLE3_TAIL_ROWS,
+    ],
+  },
+  table4: TABLE4,
+};

@@ -1,0 +1,34 @@
+// 国办公开办函〔2021〕30号: the revised format, used for reports on 2021 onward.
+import type { FormatTemplate } from './template.ts';
+import { TABLE3_HEAD_ROWS, TABLE3_TAIL_ROWS, TABLE4 } from './ogi-common.ts';
+
+const DOCS = ['issued', 'repealed', 'in_force'] as const;
+const DECISIONS = ['decisions'] as const;
+
+export const v2021: FormatTemplate = {
+  version: 'v2021',
+  source: '国办公开办函〔2021〕30号',
+  table2: {
+    markers: ['本年制发件数', '本年废止件数', '现行有效件数', '本年收费金额'],
+    rows: [
+      { key: 'regulations', labels: ['规章'], cols: DOCS },
+      { key: 'normative_documents', labels: ['行政规范性文件', '规范性文件'], cols: DOCS },
+      { key: 'licensing', labels: ['行政许可'], cols: DECISIONS },
+      { key: 'penalty', labels: ['行政处罚'], cols: DECISIONS },
+      { key: 'compulsion', labels: ['行政强制'], cols: DECISIONS },
+      { key: 'fees', labels: ['行政事业性收费'], cols: ['amount'] },
+    ],
+  },
+  table3: {
+    markers: ['逾期不补正', '逾期未按收费通知', '缴纳费用'],
+    rows: [
+      ...TABLE3_HEAD_ROWS,
+      { key: 'results.other.total', labels: ['其他处理'], subtotal: true, opensGroup: 'other' },
+      { key: 'results.other.overdue_correction', labels: ['逾期不补正', '不补正'] },
+      { key: 'results.other.overdue_fee', labels: ['逾期未按收费通知', '收费通知', '缴纳费用'] },
+      { key: 'results.other.other', labels: ['其他'], group: 'other' },
+      ...TABLE3_TAIL_ROWS,
+    ],
+  },
+  table4: TABLE4,
+};

@@ -1,0 +1,31 @@
+// `nianbao extract FILE…`: one JSON record per readable input on stdout, in input order;
+// one line on stderr per unreadable input, and a non-zero exit status after the rest are done.
+import { readFile, stat } from 'node:fs/promises';
+import { extractBytes } from '../pipeline.ts';
+import { log } from '../log.ts';
+
+/** Larger inputs are refused before reading them into memory. */
+export const MAX_INPUT_BYTES = 60 * 1024 * 1024;
+
+export async function runExtract(files: string[], opts: { pretty?: boolean }, out = process.stdout, err = process.stderr): Promise<number> {
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
+        throw new Error(e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message);
+      });
+      if (st.isDirectory()) throw new Error('is a directory (use `nianbao ingest` for folders)');
+      if (st.size > MAX_INPUT_BYTES) throw new Error(`too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`);
+      const bytes = await readFile(file);
+      const t0 = performance.now();
+      const record = extractBytes(bytes, { path: file });
+      log.info({ file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) }, 'extracted');
+      out.write(JSON.stringify(record, null, opts.pretty ? 2 : undefined) + '\n');
+    } catch (e) {
+      failed++;
+      const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      err.write(`nianbao: ${file}: ${reason}\n`);
+    }
+  }
+  return failed ? 1 : 0;
+}

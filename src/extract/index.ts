@@ -1,0 +1,86 @@
+// Document → report record: metadata, the three tables, the HARD self-checks, schema validation.
+import { PARSER_VERSION } from '../../parsers/index.ts';
+import type { Document } from '../read/document.ts';
+import { ReportRecord, TABLES, type Finding, type FormatVersion, type Media, type TableId } from '../record.ts';
+import { hardFindings } from '../rules/hard.ts';
+import { extractMetadata } from './metadata.ts';
+import { segment, type Segment } from './segment.ts';
+import { readTable2, readTable3, readTable4, type TableReading } from './tables.ts';
+import { tokenize } from './tokens.ts';
+
+export interface SourceInfo {
+  path: string | null;
+  url: string | null;
+  sha256: string;
+  media?: Media;
+}
+
+/** The version a report of this year should use; only a fallback when the table itself does not say. */
+export const versionForYear = (year: number | null): FormatVersion | null => (year === null ? null : year >= 2021 ? 'v2021' : year >= 2019 ? 'v2019' : null);
+
+// A row label followed directly by its digits: a copy whose table cells ran together.
+const GLUED: Record<TableId, RegExp> = {
+  table2: /(?:规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)\d{2,}/,
+  table3: /(?:申请数量|予以公开|属于国家秘密|重复申请)\d{3,}/,
+  table4: /(?:尚未审结|总计)(?:\d\s*){10,}/,
+};
+
+function conflictFindings(readings: TableReading[]): Finding[] {
+  return readings.flatMap((r) =>
+    r.conflicts.map(({ first, later }) => ({
+      rule: 'E-DUP', level: 'hard' as const, status: 'fail' as const,
+      cells: [[first.table, first.row, first.col] as [TableId, string, string]],
+      left: first.value, right: later.value, delta: first.value !== null && later.value !== null ? first.value - later.value : null,
+      blame: 'unknown' as const,
+      message: `同一单元格出现两次且数值不同：「${first.raw}」与「${later.raw}」，保留第一次出现的值`,
+    })),
+  );
+}
+
+export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
+  const meta = extractMetadata(doc, { url: src.url });
+  const segments = segment(tokenize(doc));
+  const of = (t: TableId): Segment[] => segments.filter((s) => s.table === t);
+  const yearVersion = versionForYear(meta.report.report_year);
+  const t2 = readTable2(of('table2'));
+  const t3 = readTable3(of('table3'), t2.version ?? yearVersion);
+  const t4 = readTable4(of('table4'), t3.version ?? t2.version ?? yearVersion);
+  const readings = [t2, t3, t4];
+  const warnings = [...doc.warnings];
+  const cellCount = readings.reduce((a, r) => a + r.cells.length, 0);
+
+  const year = meta.report.report_year;
+  let kind: ReportRecord['report']['kind'] = 'ogi_annual_report';
+  if (!meta.looksLikeReport && cellCount === 0) kind = 'not_a_report';
+  else if (year !== null && year <= 2018) kind = 'pre2019_report';
+  else if (year === null && cellCount === 0) kind = meta.looksLikeReport ? 'ogi_annual_report' : 'not_a_report';
+
+  const ogi = kind === 'ogi_annual_report';
+  const cells = ogi ? readings.flatMap((r) => r.cells) : [];
+  if (ogi) for (const r of readings) warnings.push(...r.warnings);
+  const tablesMissing = ogi ? TABLES.filter((t) => !cells.some((c) => c.table === t)) : [];
+  const text = ogi && tablesMissing.length ? doc.blocks.map((b) => (b.type === 'paragraph' ? b.text : '')).join('\n').replace(/\s/g, '') : '';
+  for (const t of tablesMissing) {
+    warnings.push(GLUED[t].test(text)
+      ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
+      : `${t}: not found in the document`);
+  }
+  const versions = {
+    table2: ogi && t2.cells.length ? t2.version : null,
+    table3: ogi && t3.cells.length ? t3.version : null,
+    table4: ogi && t4.cells.length ? t4.version : null,
+  };
+  if (ogi && yearVersion) {
+    for (const [t, v] of Object.entries(versions)) if (v && v !== yearVersion && t !== 'table4') warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
+  }
+  const record: ReportRecord = {
+    schema: 'nianbao.report/1',
+    source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
+    report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
+    cells,
+    findings: ogi ? [...conflictFindings(readings), ...hardFindings({ cells })] : [],
+    warnings,
+    extractor: { name: 'nianbao', version: PARSER_VERSION },
+  };
+  return ReportRecord.parse(record);
+}

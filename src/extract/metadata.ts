@@ -1,0 +1,121 @@
+// Report metadata from the document's text: title, agency, year (and where it came from),
+// publish date, 索引号, scope, the processing fee, and whether this is a report at all.
+import type { Document } from '../read/document.ts';
+import type { ReportRecord } from '../record.ts';
+import { normalizeText } from './normalize.ts';
+
+type Report = ReportRecord['report'];
+
+const CN_DIGITS: Record<string, string> = { '〇': '0', '○': '0', '零': '0', 'Ｏ': '0', 'O': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9' };
+const YEAR = '((?:19|20)\\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})';
+const TITLE_WORDS = /政[府务]信息公开.{0,6}(?:年度|年)?.{0,4}(?:工作)?(?:年度)?(?:工作)?报告|信息公开年报|政务公开.{0,8}年度报告/;
+
+/** "二〇二三" → 2023. */
+export function parseYear(s: string): number | null {
+  const digits = /^\d{4}$/.test(s) ? s : [...s].map((ch) => CN_DIGITS[ch] ?? '').join('');
+  const y = Number.parseInt(digits, 10);
+  return digits.length === 4 && y >= 1990 && y <= 2100 ? y : null;
+}
+
+function paragraphs(doc: Document): string[] {
+  const out: string[] = [];
+  for (const b of doc.blocks) {
+    if (b.type === 'paragraph') out.push(normalizeText(b.text));
+    else for (const row of b.rows) for (const c of row) if (!c.spanned && c.text) out.push(normalizeText(c.text));
+  }
+  return out;
+}
+
+function findTitle(doc: Document, lines: string[]): string | null {
+  const candidates = lines.slice(0, 60).filter((l) => l.length <= 90 && TITLE_WORDS.test(l.replace(/\s/g, '')));
+  const pick = candidates.find((l) => /\d{4}|[二][〇○零]/.test(l)) ?? candidates[0] ?? null;
+  if (pick) return pick.replace(/^(?:标\s*题|名\s*称|题\s*名)[:：]\s*/, '');
+  const t = doc.meta.title;
+  return t && TITLE_WORDS.test(t.replace(/\s/g, '')) ? t.split(/[_|—–-]{1,2}\s*(?=[^_|—–-]*$)/)[0]!.trim() : null;
+}
+
+/** Agency and year as the title prints them: "X2024年…报告", "2019年X…报告", "X 政府信息公开工作年度报告". */
+export function parseTitle(title: string): { agency: string | null; year: number | null } {
+  const t = title.normalize('NFKC').replace(/\s+/g, '').replace(/^[《〈]|[》〉]$/g, '');
+  const m = new RegExp(`^(.*?)${YEAR}年度?(.*?)(?:政[府务]信息公开|信息公开|政务公开)`).exec(t);
+  if (m) {
+    const agency = (m[1] || m[3] || '').replace(/[（(].*?[)）]$/, '') || null;
+    return { agency, year: parseYear(m[2]!) };
+  }
+  const n = /^(.*?)(?:关于)?(?:政[府务]信息公开|信息公开|政务公开)/.exec(t);
+  return { agency: n?.[1] || null, year: null };
+}
+
+const DATE = /((?:19|20)\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})/;
+const iso = (y: string, m: string, d: string): string | null => {
+  const mm = Number(m), dd = Number(d);
+  return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31 ? `${y}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}` : null;
+};
+
+function findPublishDate(lines: string[]): { date: string | null; source: string | null } {
+  for (const l of lines.slice(0, 80)) {
+    const m = /(发布日期|发布时间|发文日期|成文日期|公开日期|印发日期)\s*[:：]?\s*/.exec(l);
+    if (!m) continue;
+    const d = DATE.exec(l.slice(m.index));
+    if (d) return { date: iso(d[1]!, d[2]!, d[3]!), source: m[1]! };
+  }
+  // The signature date: a short line "2026年1月8日" near the end.
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 30); i--) {
+    const m = /^(?:.{0,30}?)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日$/.exec(lines[i]!.replace(/\s/g, ''));
+    if (m) return { date: iso(m[1]!, m[2]!, m[3]!), source: '署名日期' };
+  }
+  return { date: null, source: null };
+}
+
+export interface MetaResult {
+  report: Omit<Report, 'format_version' | 'tables_missing'>;
+  /** The text looks like an OGI annual report (title or body wording). */
+  looksLikeReport: boolean;
+}
+
+export function extractMetadata(doc: Document, opts: { url?: string | null } = {}): MetaResult {
+  const lines = paragraphs(doc);
+  const title = findTitle(doc, lines);
+  const fromTitle = title ? parseTitle(title) : { agency: null, year: null };
+  const full = lines.join('\n');
+  const compact = full.replace(/\s/g, '');
+
+  let year = fromTitle.year;
+  let yearSource: Report['year_source'] = year ? 'title' : null;
+  if (!year) {
+    const p = new RegExp(`统计期限?(?:为|自|是|从)?${YEAR}年1月1日`).exec(compact) ?? new RegExp(`${YEAR}年1月1日(?:起)?至${YEAR}年12月31日`).exec(compact);
+    const y = p ? parseYear(p[1]!) : null;
+    if (y) { year = y; yearSource = 'statistics_period'; }
+  }
+  if (!year && opts.url) {
+    const u = /\/((?:19|20)\d{2})(?:\d{2})?(?:\/|\d{2}\/)/.exec(opts.url);
+    if (u) { year = Number(u[1]) - 1; yearSource = 'url'; }
+  }
+  const published = findPublishDate(lines);
+  if (!year && published.date) {
+    year = Number(published.date.slice(0, 4)) - 1;
+    yearSource = 'publish_date';
+  }
+  const index = /索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z\-/_.]{5,60})/.exec(full);
+  const fee = /信息处理费[^。；]{0,30}?(\d+(?:\.\d+)?)\s*元/.exec(compact);
+  const noFee = /(?:未|没有|无)(?:收取|产生|发生)[^。；]{0,20}(?:信息处理费|处理费|费用)|信息处理费[^。；]{0,6}(?:为)?(?:0元|零|无)/.test(compact);
+  const looksLikeReport = !!title || /政[府务]信息公开.{0,12}(?:年度报告|年报|工作报告)/.test(compact.slice(0, 3000));
+  const agency = fromTitle.agency;
+  const aggregate = /汇总[^。]{0,30}(?:各|所属|有关)|全(?:市|县|区|省)(?:各级|共)?[^。]{0,10}(?:收到|受理)[^。]{0,10}申请/.test(compact);
+  const scope: Report['scope'] = aggregate ? 'aggregate' : agency && /(局|委员会|委|办公室|办|厅|中心|院|所|队|站|处|署|会)$/.test(agency) ? 'single' : 'unknown';
+  return {
+    looksLikeReport,
+    report: {
+      kind: 'ogi_annual_report',
+      title,
+      agency,
+      report_year: year,
+      year_source: yearSource,
+      publish_date: published.date,
+      publish_date_source: published.source,
+      index_no: index?.[1] ?? null,
+      scope,
+      processing_fee_yuan: fee ? Number(fee[1]) : noFee ? 0 : null,
+    },
+  };
+}

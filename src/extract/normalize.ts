@@ -1,0 +1,28 @@
+// Label normalisation: the one place where printed label variants become comparable text.
+import * as OpenCC from 'opencc-js';
+import { DROP_CHARS, PHRASE_FIXES, TYPO_FIXES } from '../../parsers/labels.ts';
+
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const cache = new Map<string, string>();
+
+/** NFKC, no whitespace or quotes, simplified characters, known typos fixed, "1、" → "1.". */
+export function normalizeLabel(text: string): string {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  let s = text.normalize('NFKC').replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, '').replace(DROP_CHARS, '');
+  const simplified = toSimplified(s);
+  if (simplified !== s) {
+    s = simplified;
+    for (const [from, to] of PHRASE_FIXES) s = s.replaceAll(from, to);
+  }
+  for (const [from, to] of TYPO_FIXES) s = s.replaceAll(from, to);
+  s = s.replace(/(\d)[、,，]/g, '$1.').replace(/[，]/g, ',').replace(/[：]/g, ':');
+  if (cache.size > 50_000) cache.clear();
+  cache.set(text, s);
+  return s;
+}
+
+/** NFKC and whitespace folded to single spaces, for titles and prose. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, ' ').trim();
+}

@@ -1,0 +1,308 @@
+// Raw rows + format templates → cells. Rows are identified by label, never by position alone;
+// each row takes its trailing run of values with the count the template expects.
+import { TEMPLATES, TABLE3_COLS, TABLE3_APPLICANT_COLS, TABLE4_COLS } from '../../parsers/index.ts';
+import type { FormatTemplate, RowSpec, TableTemplate } from '../../parsers/index.ts';
+import type { Cell, FormatVersion, TableId } from '../record.ts';
+import type { RawRow, Segment } from './segment.ts';
+import type { Token } from './tokens.ts';
+import { parseValue } from './value.ts';
+
+export interface TableReading {
+  table: TableId;
+  version: FormatVersion | null;
+  cells: Cell[];
+  warnings: string[];
+  /** Cells printed twice with different values: (first, later). */
+  conflicts: Array<{ first: Cell; later: Cell }>;
+}
+
+interface Member extends RowSpec {
+  /** The group this row belongs to, from template order (rows after an opener). */
+  member: string | null;
+  order: number;
+}
+
+function withMembership(t: TableTemplate): Member[] {
+  let group: string | null = null;
+  return t.rows.map((r, order) => {
+    if (r.opensGroup) group = r.opensGroup === 'none' ? null : r.opensGroup;
+    return { ...r, member: group, order };
+  });
+}
+const MEMBERS = new Map<TableTemplate, Member[]>();
+const members = (t: TableTemplate): Member[] => {
+  let m = MEMBERS.get(t);
+  if (!m) MEMBERS.set(t, (m = withMembership(t)));
+  return m;
+};
+
+/** The row whose label fragment ends latest in the label text (closest to the values); ties → longer. */
+export function matchRow(label: string, rows: Member[], group: string | null): Member | null {
+  let best: Member | null = null;
+  let bestEnd = -1;
+  let bestLen = 0;
+  for (const row of rows) {
+    if (row.group && row.group !== group) continue;
+    for (const l of row.labels) {
+      const i = label.lastIndexOf(l);
+      if (i < 0) continue;
+      const end = i + l.length;
+      if (end > bestEnd || (end === bestEnd && l.length > bestLen)) {
+        best = row;
+        bestEnd = end;
+        bestLen = l.length;
+      }
+    }
+  }
+  return best;
+}
+
+/** Version whose markers occur most often in the table's text; null when none occurs. */
+export function detectVersion(text: string, pick: (t: FormatTemplate) => TableTemplate): FormatVersion | null {
+  let best: FormatVersion | null = null;
+  let bestScore = 0;
+  for (const t of TEMPLATES) {
+    const score = pick(t).markers.filter((m) => text.includes(m)).length;
+    if (score > bestScore) {
+      best = t.version;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+const templateOf = (v: FormatVersion): FormatTemplate => TEMPLATES.find((t) => t.version === v)!;
+
+function makeCell(table: TableId, row: string, col: string, tok: Token, resolvedBy?: string): Cell {
+  const p = parseValue(tok.text);
+  const o = tok.origin;
+  return {
+    table, row, col,
+    value: p.value, raw: tok.text, kind: p.kind, unit: p.unit,
+    ...(p.note ? { note: p.note } : {}),
+    source: {
+      page: o.page, table_index: o.table_index, row_index: o.row_index, col_index: o.col_index, line: o.line, bbox: o.bbox,
+      ...(resolvedBy ? { resolved_by: resolvedBy } : {}),
+      ...(o.ocr ? { ocr: true, confidence: o.confidence ?? 0 } : {}),
+    },
+  };
+}
+
+/** Drop spacer blanks at the ends of a run until it has the expected count. */
+function trimBlanks(values: Token[], expected: number): Token[] {
+  const v = [...values];
+  while (v.length > expected && v[v.length - 1]!.kind === 'empty') v.pop();
+  while (v.length > expected && v[0]!.kind === 'empty') v.shift();
+  return v;
+}
+
+class Collector {
+  cells: Cell[] = [];
+  warnings: string[] = [];
+  conflicts: Array<{ first: Cell; later: Cell }> = [];
+  private byKey = new Map<string, Cell>();
+  constructor(readonly table: TableId) {}
+  result(version: FormatVersion | null): TableReading {
+    return { table: this.table, version, cells: this.cells, warnings: this.warnings, conflicts: this.conflicts };
+  }
+  has(row: string): boolean {
+    for (const c of this.cells) if (c.row === row) return true;
+    return false;
+  }
+  put(cell: Cell): void {
+    const k = `${cell.row}|${cell.col}`;
+    const first = this.byKey.get(k);
+    if (first) {
+      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value)) this.conflicts.push({ first, later: cell });
+      return;
+    }
+    this.byKey.set(k, cell);
+    this.cells.push(cell);
+  }
+  putRow(row: string, cols: readonly string[], values: Token[], resolvedBy?: string): void {
+    cols.forEach((col, i) => this.put(makeCell(this.table, row, col, values[i]!, resolvedBy)));
+  }
+}
+
+const where = (v: Token[]): string => {
+  const o = v[0]?.origin;
+  if (!o) return '';
+  if (o.page !== null) return ` (page ${o.page})`;
+  if (o.line !== null) return ` (line ${o.line})`;
+  return o.table_index !== null ? ` (table ${o.table_index + 1}, row ${(o.row_index ?? 0) + 1})` : '';
+};
+
+// ---------------------------------------------------------------- table 2
+
+export function readTable2(segments: Segment[]): TableReading {
+  const out = new Collector('table2');
+  const text = segments.map((s) => s.text).join('');
+  const version = detectVersion(text, (t) => t.table2);
+  if (!version) {
+    if (segments.some((s) => s.rows.length)) out.warnings.push('table 2: neither the 2019 nor the 2021 column headers were found; table 2 not read');
+    return out.result(null);
+  }
+  const rows = members(templateOf(version).table2);
+  for (const seg of segments) {
+    for (const raw of seg.rows) {
+      const spec = matchRow(raw.label, rows, null);
+      if (!spec) continue;
+      const cols = spec.cols ?? [];
+      const values = trimBlanks(raw.values, cols.length);
+      if (values.length !== cols.length) {
+        out.warnings.push(`table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`);
+        continue;
+      }
+      out.putRow(spec.key, cols, values);
+    }
+  }
+  return out.result(version);
+}
+
+// ---------------------------------------------------------------- table 3
+
+const V2021_T3 = templateOf('v2021').table3;
+
+/** Table 3 columns as printed: the seven of the form, plus `legal.subtotal` where a local template adds it. */
+function table3Columns(text: string): readonly string[] {
+  const i = text.indexOf('小计');
+  if (i < 0) return TABLE3_COLS;
+  const cols: string[] = [...TABLE3_APPLICANT_COLS];
+  // 小计 printed before the five legal columns, or after them.
+  cols.splice(i < text.indexOf('商业企业') ? 1 : 6, 0, 'legal.subtotal');
+  return [...cols, 'total'];
+}
+
+/** Row sum check used to choose between readings of a run with one value too many. */
+function rowSumHolds(values: number[], cols: readonly string[]): boolean {
+  const total = values[cols.indexOf('total')];
+  if (total === undefined) return false;
+  const parts = cols.map((c, i) => (TABLE3_APPLICANT_COLS.includes(c as never) ? values[i]! : 0));
+  return parts.reduce((a, b) => a + b, 0) === total;
+}
+
+/**
+ * A run with one value more than the columns: try dropping each position; accept only when every
+ * reading that satisfies the row sum gives the same values (the sums choose, and we say so).
+ */
+function resolveSurplus(values: Token[], cols: readonly string[]): Token[] | null {
+  if (values.length !== cols.length + 1) return null;
+  let chosen: Token[] | null = null;
+  let chosenKey: string | null = null;
+  for (let drop = 0; drop < values.length; drop++) {
+    const cand = values.filter((_, i) => i !== drop);
+    const nums = cand.map((t) => parseValue(t.text).value);
+    if (nums.some((n) => n === null)) continue;
+    if (!rowSumHolds(nums as number[], cols)) continue;
+    const key = nums.join(',');
+    if (chosenKey !== null && key !== chosenKey) return null;
+    chosen ??= cand;
+    chosenKey = key;
+  }
+  return chosen;
+}
+
+export function readTable3(segments: Segment[], fallback: FormatVersion | null): TableReading {
+  const out = new Collector('table3');
+  const text = segments.map((s) => s.text).join('');
+  const cols = table3Columns(text);
+  const n = cols.length;
+  let version: FormatVersion | null = detectVersion(text, (t) => t.table3);
+  // No v2021 marker: the (六) row printing its own numbers makes it v2019.
+  const rows2019 = members(templateOf('v2019').table3);
+  if (!version) {
+    const hasOther = segments.some((s) => s.rows.some((r) => matchRow(r.label, rows2019, null)?.key === 'results.other.total' && r.values.some((v) => v.kind === 'value')));
+    version = hasOther ? 'v2019' : segments.some((s) => s.rows.length) ? fallback : null;
+  }
+  if (!version) return out.result(null);
+  const rows = members(version === 'v2021' ? V2021_T3 : templateOf('v2019').table3);
+  const orphans: Array<{ after: Member | null; values: Token[]; label: string }> = [];
+  let group: string | null = null;
+  let last: Member | null = null;
+  const pending: Array<{ after: Member | null; values: Token[]; label: string }> = [];
+
+  for (const seg of segments) {
+    for (const raw of seg.rows) {
+      let runs = [trimBlanks(raw.values, n)];
+      // One-per-line dumps can run two rows' values together when a label line is missing.
+      if (!raw.rowMode && runs[0]!.length > n && runs[0]!.length % n === 0) {
+        runs = [];
+        for (let i = 0; i < raw.values.length; i += n) runs.push(raw.values.slice(i, i + n));
+      }
+      runs.forEach((values, k) => {
+        const spec = k === 0 ? matchRow(raw.label, rows, group) : null;
+        let resolved: string | undefined;
+        if (values.length === n + 1) {
+          const fixed = resolveSurplus(values, cols);
+          if (fixed) {
+            values = fixed;
+            resolved = 'row_sum';
+            out.warnings.push(`table 3 row ${spec?.key ?? '?'}: ${n + 1} values for ${n} columns${where(values)}; the reading that satisfies the row sum was taken`);
+          }
+        }
+        if (values.length !== n) {
+          if (spec || values.some((v) => v.kind === 'value')) out.warnings.push(`table 3 row ${spec?.key ?? `"${raw.label.slice(-24)}"`}: ${values.length} values where ${n} are expected${where(values)}; row not read`);
+          if (spec) { last = spec; group = spec.member; }
+          return;
+        }
+        if (!spec) {
+          pending.push({ after: last, values, label: raw.label });
+          return;
+        }
+        group = spec.member;
+        last = spec;
+        out.putRow(spec.key, cols, values, resolved);
+      });
+    }
+  }
+  // Label-less rows (wrapped labels lost in a dump): place them only when they fill the gap between
+  // two read rows exactly, in form order.
+  orphans.push(...pending);
+  placeOrphans(orphans, rows, cols, out);
+  return out.result(version);
+}
+
+function placeOrphans(orphans: Array<{ after: Member | null; values: Token[]; label: string }>, rows: Member[], cols: readonly string[], out: Collector): void {
+  const required = rows.filter((r) => !r.subtotal);
+  const byAfter = new Map<Member | null, typeof orphans>();
+  for (const o of orphans) byAfter.set(o.after, [...(byAfter.get(o.after) ?? []), o]);
+  for (const [after, list] of byAfter) {
+    const start = after ? required.indexOf(after) + 1 : 0;
+    let end = start;
+    while (end < required.length && !out.has(required[end]!.key)) end++;
+    const gap = required.slice(start, end);
+    if (gap.length !== list.length || end >= required.length) {
+      for (const o of list) out.warnings.push(`table 3: a row of values with no recognisable label${where(o.values)} ("${o.label.slice(-20)}"); not read`);
+      continue;
+    }
+    list.forEach((o, i) => {
+      out.putRow(gap[i]!.key, cols, o.values, 'row_order');
+      out.warnings.push(`table 3 row ${gap[i]!.key}: label missing in this copy${where(o.values)}; placed by form order between its neighbours`);
+    });
+  }
+}
+
+// ---------------------------------------------------------------- table 4
+
+export function readTable4(segments: Segment[], version: FormatVersion | null): TableReading {
+  const out = new Collector('table4');
+  const rows = members(templateOf(version ?? 'v2021').table4);
+  const wide = rows.flatMap((r) => (r.cols ?? TABLE4_COLS).map((c) => [r.key, c] as const));
+  for (const seg of segments) {
+    for (const raw of seg.rows) {
+      const values = trimBlanks(raw.values, wide.length);
+      if (values.length === wide.length) {
+        wide.forEach(([row, col], i) => out.put(makeCell('table4', row, col, values[i]!)));
+        continue;
+      }
+      const five = trimBlanks(raw.values, TABLE4_COLS.length);
+      const spec = five.length === TABLE4_COLS.length ? matchRow(raw.label, rows, null) : null;
+      if (spec) {
+        out.putRow(spec.key, TABLE4_COLS, five);
+        continue;
+      }
+      if (raw.values.some((v) => v.kind === 'value')) out.warnings.push(`table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`);
+    }
+  }
+  return out.result(out.cells.length ? version : null);
+}
