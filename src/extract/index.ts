@@ -37,6 +37,28 @@ function conflictFindings(readings: TableReading[]): Finding[] {
   );
 }
 
+/**
+ * Rows that could not be read make the table's other cells unverifiable: flag the table with an
+ * E-ROW finding, and when most rows are unreadable (a damaged copy) keep none of its cells.
+ */
+function damage(r: TableReading, warnings: string[]): { reading: TableReading; findings: Finding[] } {
+  if (!r.dropped.length) return { reading: r, findings: [] };
+  const rowsRead = new Set(r.cells.map((c) => c.row)).size;
+  if (r.dropped.length >= rowsRead) {
+    if (rowsRead) warnings.push(`${r.table}: ${r.dropped.length} of ${r.dropped.length + rowsRead} rows unreadable in this copy; none of its cells kept`);
+    return { reading: { ...r, cells: [] }, findings: [] };
+  }
+  const cells = r.dropped.flatMap((d) => (d.row ? d.cols.map((c) => [r.table, d.row!, c] as [TableId, string, string]) : []));
+  const named = r.dropped.map((d) => d.row ?? '（无法识别的行）').join('、');
+  return {
+    reading: r,
+    findings: [{
+      rule: 'E-ROW', level: 'hard', status: 'not_assessable', cells, left: null, right: null, delta: null, blame: 'extraction',
+      message: `${r.table} 有 ${r.dropped.length} 行的数值个数与表格列数不符，未读取：${named}；本表其余数值需人工核对`,
+    }],
+  };
+}
+
 export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const meta = extractMetadata(doc, { url: src.url });
   const segments = segment(tokenize(doc));
@@ -45,8 +67,10 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const t2 = readTable2(of('table2'));
   const t3 = readTable3(of('table3'), t2.version ?? yearVersion);
   const t4 = readTable4(of('table4'), t3.version ?? t2.version ?? yearVersion);
-  const readings = [t2, t3, t4];
   const warnings = [...doc.warnings];
+  const checked = [t2, t3, t4].map((r) => damage(r, warnings));
+  const readings = checked.map((c) => c.reading);
+  const damageFindings = checked.flatMap((c) => c.findings);
   const cellCount = readings.reduce((a, r) => a + r.cells.length, 0);
 
   const year = meta.report.report_year;
@@ -58,6 +82,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const ogi = kind === 'ogi_annual_report';
   const cells = ogi ? readings.flatMap((r) => r.cells) : [];
   if (ogi) for (const r of readings) warnings.push(...r.warnings);
+  const [r2, r3, r4] = readings as [TableReading, TableReading, TableReading];
   const tablesMissing = ogi ? TABLES.filter((t) => !cells.some((c) => c.table === t)) : [];
   const text = ogi && tablesMissing.length ? doc.blocks.map((b) => (b.type === 'paragraph' ? b.text : '')).join('\n').replace(/\s/g, '') : '';
   for (const t of tablesMissing) {
@@ -66,9 +91,9 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
       : `${t}: not found in the document`);
   }
   const versions = {
-    table2: ogi && t2.cells.length ? t2.version : null,
-    table3: ogi && t3.cells.length ? t3.version : null,
-    table4: ogi && t4.cells.length ? t4.version : null,
+    table2: ogi && r2.cells.length ? r2.version : null,
+    table3: ogi && r3.cells.length ? r3.version : null,
+    table4: ogi && r4.cells.length ? r4.version : null,
   };
   if (ogi && yearVersion) {
     for (const [t, v] of Object.entries(versions)) if (v && v !== yearVersion && t !== 'table4') warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
@@ -78,7 +103,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
     report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
     cells,
-    findings: ogi ? [...conflictFindings(readings), ...hardFindings({ cells })] : [],
+    findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...hardFindings({ cells })] : [],
     warnings,
     extractor: { name: 'nianbao', version: PARSER_VERSION },
   };

@@ -8,7 +8,9 @@ type Report = ReportRecord['report'];
 
 const CN_DIGITS: Record<string, string> = { '〇': '0', '○': '0', '零': '0', 'Ｏ': '0', 'O': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9' };
 const YEAR = '((?:19|20)\\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})';
-const TITLE_WORDS = /政[府务]信息公开.{0,6}(?:年度|年)?.{0,4}(?:工作)?(?:年度)?(?:工作)?报告|信息公开年报|政务公开.{0,8}年度报告/;
+const TITLE_WORDS = /信息公开.{0,10}报告|信息公开年报|政务公开.{0,10}报告/;
+/** Lines that name a column or breadcrumb, not the report. */
+const NOT_TITLE = /^(?:栏目|当前位置|来源|所属栏目|分类)/;
 
 /** "二〇二三" → 2023. */
 export function parseYear(s: string): number | null {
@@ -27,9 +29,17 @@ function paragraphs(doc: Document): string[] {
 }
 
 function findTitle(doc: Document, lines: string[]): string | null {
-  const candidates = lines.slice(0, 60).filter((l) => l.length <= 90 && TITLE_WORDS.test(l.replace(/\s/g, '')));
+  const head = lines.slice(0, 60).map((l) => l.replace(/^#+\s*/, '').replace(/^(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*/, ''));
+  const candidates: string[] = [];
+  head.forEach((l, i) => {
+    if (l.length > 90 || NOT_TITLE.test(l)) return;
+    if (TITLE_WORDS.test(l.replace(/\s/g, ''))) candidates.push(l);
+    // A title wrapped over two lines: "2025 年…政府信息公开" + "工作年度报告".
+    const next = head[i + 1];
+    if (next && next.length < 20 && !TITLE_WORDS.test(l.replace(/\s/g, '')) && /信息公开$|政务公开$/.test(l.replace(/\s/g, '')) && TITLE_WORDS.test((l + next).replace(/\s/g, ''))) candidates.push(l + next);
+  });
   const pick = candidates.find((l) => /\d{4}|[二][〇○零]/.test(l)) ?? candidates[0] ?? null;
-  if (pick) return pick.replace(/^(?:标\s*题|名\s*称|题\s*名)[:：]\s*/, '');
+  if (pick) return pick;
   const t = doc.meta.title;
   return t && TITLE_WORDS.test(t.replace(/\s/g, '')) ? t.split(/[_|—–-]{1,2}\s*(?=[^_|—–-]*$)/)[0]!.trim() : null;
 }

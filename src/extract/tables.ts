@@ -14,6 +14,8 @@ export interface TableReading {
   warnings: string[];
   /** Cells printed twice with different values: (first, later). */
   conflicts: Array<{ first: Cell; later: Cell }>;
+  /** Rows the document prints but whose values could not be read for sure. */
+  dropped: Array<{ row: string | null; cols: readonly string[] }>;
 }
 
 interface Member extends RowSpec {
@@ -100,10 +102,11 @@ class Collector {
   cells: Cell[] = [];
   warnings: string[] = [];
   conflicts: Array<{ first: Cell; later: Cell }> = [];
+  dropped: TableReading['dropped'] = [];
   private byKey = new Map<string, Cell>();
   constructor(readonly table: TableId) {}
   result(version: FormatVersion | null): TableReading {
-    return { table: this.table, version, cells: this.cells, warnings: this.warnings, conflicts: this.conflicts };
+    return { table: this.table, version, cells: this.cells, warnings: this.warnings, conflicts: this.conflicts, dropped: this.dropped };
   }
   has(row: string): boolean {
     for (const c of this.cells) if (c.row === row) return true;
@@ -151,6 +154,7 @@ export function readTable2(segments: Segment[]): TableReading {
       const values = trimBlanks(raw.values, cols.length);
       if (values.length !== cols.length) {
         out.warnings.push(`table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`);
+        out.dropped.push({ row: spec.key, cols });
         continue;
       }
       out.putRow(spec.key, cols, values);
@@ -241,7 +245,10 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
           }
         }
         if (values.length !== n) {
-          if (spec || values.some((v) => v.kind === 'value')) out.warnings.push(`table 3 row ${spec?.key ?? `"${raw.label.slice(-24)}"`}: ${values.length} values where ${n} are expected${where(values)}; row not read`);
+          if (spec || values.some((v) => v.kind === 'value')) {
+            out.warnings.push(`table 3 row ${spec?.key ?? `"${raw.label.slice(-24)}"`}: ${values.length} values where ${n} are expected${where(values)}; row not read`);
+            out.dropped.push({ row: spec?.key ?? null, cols });
+          }
           if (spec) { last = spec; group = spec.member; }
           return;
         }
@@ -272,7 +279,10 @@ function placeOrphans(orphans: Array<{ after: Member | null; values: Token[]; la
     while (end < required.length && !out.has(required[end]!.key)) end++;
     const gap = required.slice(start, end);
     if (gap.length !== list.length || end >= required.length) {
-      for (const o of list) out.warnings.push(`table 3: a row of values with no recognisable label${where(o.values)} ("${o.label.slice(-20)}"); not read`);
+      for (const o of list) {
+        out.warnings.push(`table 3: a row of values with no recognisable label${where(o.values)} ("${o.label.slice(-20)}"); not read`);
+        out.dropped.push({ row: null, cols });
+      }
       continue;
     }
     list.forEach((o, i) => {
@@ -301,7 +311,10 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
         out.putRow(spec.key, TABLE4_COLS, five);
         continue;
       }
-      if (raw.values.some((v) => v.kind === 'value')) out.warnings.push(`table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`);
+      if (raw.values.some((v) => v.kind === 'value')) {
+        out.warnings.push(`table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`);
+        out.dropped.push({ row: null, cols: TABLE4_COLS });
+      }
     }
   }
   return out.result(out.cells.length ? version : null);
