@@ -90,11 +90,35 @@ function makeCell(table: TableId, row: string, col: string, tok: Token, resolved
   };
 }
 
-/** Drop spacer blanks at the ends of a run until it has the expected count. */
-function trimBlanks(values: Token[], expected: number): Token[] {
+const leadingEmpty = (v: Token[]) => { let i = 0; while (i < v.length && v[i]!.kind === 'empty') i++; return i; };
+const trailingEmpty = (v: Token[]) => { let i = 0; while (i < v.length && v[v.length - 1 - i]!.kind === 'empty') i++; return i; };
+
+/**
+ * How many empty cells a table's rows end with when they are only spacers (a trailing tab on every
+ * line of a Word copy): learnt from rows whose non-empty core has exactly the expected count.
+ */
+export function trailingSpacers(rows: Array<{ values: Token[]; expected: number }>): number {
+  const counts = new Map<number, number>();
+  for (const { values, expected } of rows) {
+    const l = leadingEmpty(values), t = trailingEmpty(values);
+    if (values.length - l - t !== expected || values.length === expected) continue;
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+  }
+  let best = 0, bestN = 0;
+  for (const [t, n] of counts) if (n > bestN) { best = t; bestN = n; }
+  return best;
+}
+
+/**
+ * Drop spacer blanks at the ends of a run until it has the expected count: first the trailing
+ * spacers this table is known to print, then blanks right after the label (a merged label cell
+ * flattened into tabs), then any further trailing blanks.
+ */
+function trimBlanks(values: Token[], expected: number, spacerHint = 0): Token[] {
   const v = [...values];
-  while (v.length > expected && v[v.length - 1]!.kind === 'empty') v.pop();
+  for (let i = 0; i < spacerHint && v.length > expected && v[v.length - 1]!.kind === 'empty'; i++) v.pop();
   while (v.length > expected && v[0]!.kind === 'empty') v.shift();
+  while (v.length > expected && v[v.length - 1]!.kind === 'empty') v.pop();
   return v;
 }
 
@@ -146,12 +170,13 @@ export function readTable2(segments: Segment[]): TableReading {
     return out.result(null);
   }
   const rows = members(templateOf(version).table2);
-  for (const seg of segments) {
-    for (const raw of seg.rows) {
-      const spec = matchRow(raw.label, rows, null);
+  const matched = segments.flatMap((seg) => seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null) })));
+  const hint = trailingSpacers(matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : [])));
+  {
+    for (const { raw, spec } of matched) {
       if (!spec) continue;
       const cols = spec.cols ?? [];
-      const values = trimBlanks(raw.values, cols.length);
+      const values = trimBlanks(raw.values, cols.length, hint);
       if (values.length !== cols.length) {
         out.warnings.push(`table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`);
         out.dropped.push({ row: spec.key, cols });
@@ -225,9 +250,10 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   let last: Member | null = null;
   const pending: Array<{ after: Member | null; values: Token[]; label: string }> = [];
 
+  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n }))));
   for (const seg of segments) {
     for (const raw of seg.rows) {
-      let runs = [trimBlanks(raw.values, n)];
+      let runs = [trimBlanks(raw.values, n, hint)];
       // One-per-line dumps can run two rows' values together when a label line is missing.
       if (!raw.rowMode && runs[0]!.length > n && runs[0]!.length % n === 0) {
         runs = [];
@@ -298,14 +324,15 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
   const out = new Collector('table4');
   const rows = members(templateOf(version ?? 'v2021').table4);
   const wide = rows.flatMap((r) => (r.cols ?? TABLE4_COLS).map((c) => [r.key, c] as const));
+  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: wide.length }))));
   for (const seg of segments) {
     for (const raw of seg.rows) {
-      const values = trimBlanks(raw.values, wide.length);
+      const values = trimBlanks(raw.values, wide.length, hint);
       if (values.length === wide.length) {
         wide.forEach(([row, col], i) => out.put(makeCell('table4', row, col, values[i]!)));
         continue;
       }
-      const five = trimBlanks(raw.values, TABLE4_COLS.length);
+      const five = trimBlanks(raw.values, TABLE4_COLS.length, hint);
       const spec = five.length === TABLE4_COLS.length ? matchRow(raw.label, rows, null) : null;
       if (spec) {
         out.putRow(spec.key, TABLE4_COLS, five);
