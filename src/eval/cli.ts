@@ -2,7 +2,7 @@
 import { evaluateCorpus, totals, type ReportScore } from './evaluate.ts';
 
 const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--')) ?? '../shared/corpus';
+const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--write-baseline') ?? '../shared/corpus';
 const scores = await evaluateCorpus(dir);
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(2)}%` : '—');
 
@@ -30,4 +30,12 @@ function byMedia(scores: ReportScore[]) {
   const groups: Record<string, ReportScore[]> = {};
   for (const s of scores) (groups[s.media] ??= []).push(s);
   return Object.fromEntries(Object.entries(groups).map(([m, list]) => [m, totals(list)]));
+}
+
+// `--write-baseline FILE`: record the current per-report level for the corpus ratchet test.
+const bi = args.indexOf('--write-baseline');
+if (bi >= 0) {
+  const { writeFileSync } = await import('node:fs');
+  const level = Object.fromEntries(scores.map((s) => [s.id, { right: s.right, rightNonZero: s.rightNonZero, fullyRight: s.fullyRight }]));
+  writeFileSync(args[bi + 1] ?? 'tests/corpus/baseline.json', JSON.stringify(level, null, 1) + '\n');
 }

@@ -1,5 +1,6 @@
 // Bytes → text for HTML and plain text: BOM → HTTP charset → <meta> prescan → valid UTF-8 → gb18030.
 // Every GBK-family label decodes as gb18030 (Node's 'gbk' decoder garbles 4-byte sequences).
+import { isUtf8 as bufferIsUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 export interface Decoded {
@@ -8,7 +9,6 @@ export interface Decoded {
 }
 
 const GBK_FAMILY = new Set(['gbk', 'gb2312', 'gb18030', 'x-gbk', 'cp936', 'euc-cn', 'csgb2312', 'gb_2312-80', 'chinese', 'iso-ir-58', 'windows-936']);
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
 function canonical(label: string): string | null {
   const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
@@ -19,14 +19,7 @@ function canonical(label: string): string | null {
   return null;
 }
 
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    utf8Fatal.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isUtf8 = (bytes: Uint8Array): boolean => bufferIsUtf8(bytes);
 
 /** The charset a `<meta>` declares in the first 4 KB, if any. */
 export function metaCharset(bytes: Uint8Array): string | null {
@@ -42,7 +35,7 @@ export function headerCharset(contentType: string | null | undefined): string | 
 }
 
 function decodeAs(bytes: Uint8Array, enc: string): string {
-  if (enc === 'utf-8') return new TextDecoder('utf-8').decode(bytes);
+  if (enc === 'utf-8') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return iconv.decode(Buffer.from(bytes), enc);
 }
 

@@ -1,12 +1,12 @@
 // extract(render(record)) gives back the record: every printed cell, its raw text, kind and value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractBytes } from '../src/pipeline.ts';
-import { parseValue } from '../src/extract/value.ts';
-import type { ReportRecord } from '../src/record.ts';
-import { fixtureReport } from './render/arbitrary.ts';
-import type { FixtureReport, Variation } from './render/layout.ts';
-import { renderDump, renderHtml, renderTabText } from './render/render.ts';
+import { extractBytes } from '../../src/pipeline.ts';
+import { parseValue } from '../../src/extract/value.ts';
+import type { ReportRecord } from '../../src/record.ts';
+import { fixtureReport } from '../render/arbitrary.ts';
+import type { FixtureReport, Variation } from '../render/layout.ts';
+import { renderDump, renderHtml, renderTabText } from '../render/render.ts';
 
 const variation = fc.record<Variation>({ fullWidthBrackets: fc.boolean(), spacesInLabels: fc.boolean(), traditional: fc.boolean(), subtotalRow: fc.constant(false) });
 const utf8 = (s: string) => new TextEncoder().encode(s);
