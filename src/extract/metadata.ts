@@ -19,13 +19,20 @@ export function parseYear(s: string): number | null {
   return digits.length === 4 && y >= 1990 && y <= 2100 ? y : null;
 }
 
+/** Lines worth reading for metadata: the head (title, byline, intro) and the tail (section 六, signature). */
+const HEAD_BLOCKS = 160;
+const TAIL_BLOCKS = 60;
+
+/** Text pieces as lines (paragraphs and table cells) from the head and tail, NFKC-folded in one pass. */
 function paragraphs(doc: Document): string[] {
-  const out: string[] = [];
-  for (const b of doc.blocks) {
-    if (b.type === 'paragraph') out.push(normalizeText(b.text));
-    else for (const row of b.rows) for (const c of row) if (!c.spanned && c.text) out.push(normalizeText(c.text));
+  const raw: string[] = [];
+  const push = (t: string) => raw.push(t.replace(/\n/g, ' '));
+  const blocks = doc.blocks.length > HEAD_BLOCKS + TAIL_BLOCKS ? [...doc.blocks.slice(0, HEAD_BLOCKS), ...doc.blocks.slice(-TAIL_BLOCKS)] : doc.blocks;
+  for (const b of blocks) {
+    if (b.type === 'paragraph') push(b.text);
+    else for (const row of b.rows) for (const c of row) if (!c.spanned && c.text) push(c.text);
   }
-  return out;
+  return normalizeText(raw.join('\n')).split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 function findTitle(doc: Document, lines: string[]): string | null {

@@ -22,7 +22,7 @@ export function normalizeLabel(text: string): string {
   return s;
 }
 
-/** NFKC and whitespace folded to single spaces, for titles and prose. */
+/** NFKC and whitespace folded to single spaces (line breaks kept), for titles and prose. */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, ' ').trim();
+  return text.normalize('NFKC').replace(/[^\S\n]+|[\u200b\ufeff]+/g, ' ').trim();
 }

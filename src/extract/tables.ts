@@ -172,11 +172,17 @@ export function readTable2(segments: Segment[]): TableReading {
   const rows = members(templateOf(version).table2);
   const matched = segments.flatMap((seg) => seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null) })));
   const hint = trailingSpacers(matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : [])));
-  {
-    for (const { raw, spec } of matched) {
-      if (!spec) continue;
+  // In flattened text a block's caption and header rows end with the same spacer cells as its
+  // value rows (merged cells become tabs): they say how many trailing blanks are not cells.
+  let blockSpacer: number | null = null;
+  for (const { raw, spec } of matched) {
+    if (!spec) {
+      if (raw.rowMode && raw.values.length && raw.values.every((v) => v.kind === 'empty')) blockSpacer = raw.values.length;
+      continue;
+    }
+    {
       const cols = spec.cols ?? [];
-      const values = trimBlanks(raw.values, cols.length, hint);
+      const values = trimBlanks(raw.values, cols.length, blockSpacer ?? hint);
       if (values.length !== cols.length) {
         out.warnings.push(`table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`);
         out.dropped.push({ row: spec.key, cols });

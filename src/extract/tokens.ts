@@ -23,8 +23,8 @@ const PAGE_FURNITURE = /^(?:[-—－–―]+\s*\d+\s*[-—－–―]+|第\s*\d+\
 function classify(text: string): TokenKind {
   const t = text.trim();
   if (t === '') return 'empty';
-  if (looksLikeValue(t)) return 'value';
   if (t.includes('。') || (t.length > 60 && /[，,；]/.test(t)) || t.length > 160) return 'prose';
+  if (looksLikeValue(t)) return 'value';
   return 'label';
 }
 

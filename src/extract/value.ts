@@ -40,6 +40,7 @@ export function parseValue(raw: string): ParsedValue {
 
 /** Whether a token reads as a table value (a number, a placeholder) rather than a label. */
 export function looksLikeValue(raw: string): boolean {
+  if (raw.length > 48) return false; // no printed value is that long; skip folding prose
   const s = fold(raw);
   if (s === '') return false;
   return PLACEHOLDER.test(s) || NUMBER.test(s);

@@ -34,12 +34,30 @@ const GROUPS: Array<[string, string, string[]]> = [
   ['results.other.total', '其他处理', ['overdue_correction', 'overdue_fee', 'other']],
 ];
 
+/** The checks depend only on which rows and columns a record prints: build them once per layout. */
+const CHECK_CACHE = new Map<string, SumCheck[]>();
+
 function sumChecks(record: Pick<ReportRecord, 'cells'>): SumCheck[] {
-  const t3cells = record.cells.filter((c) => c.table === 'table3');
-  const rows = new Set(t3cells.map((c) => c.row));
-  const cols = new Set(t3cells.map((c) => c.col));
+  const rows = new Set<string>();
+  const cols = new Set<string>();
+  const t4rows = new Set<string>();
+  for (const c of record.cells) {
+    if (c.table === 'table3') { rows.add(c.row); cols.add(c.col); }
+    else if (c.table === 'table4') t4rows.add(c.row);
+  }
+  const key = `${[...rows].join(',')}|${[...cols].join(',')}|${[...t4rows].join(',')}`;
+  let checks = CHECK_CACHE.get(key);
+  if (!checks) {
+    checks = buildChecks(rows, cols, t4rows);
+    if (CHECK_CACHE.size > 200) CHECK_CACHE.clear();
+    CHECK_CACHE.set(key, checks);
+  }
+  return checks;
+}
+
+function buildChecks(rows: Set<string>, cols: Set<string>, t4rows: Set<string>): SumCheck[] {
   const checks: SumCheck[] = [];
-  if (t3cells.length) {
+  if (rows.size) {
     const c7 = [...TABLE3_APPLICANT_COLS, ...(cols.has('legal.subtotal') ? ['legal.subtotal'] : []), 'total'];
     for (const col of c7) {
       const name = COL_NAMES[col];
@@ -85,7 +103,6 @@ function sumChecks(record: Pick<ReportRecord, 'cells'>): SumCheck[] {
       }
     }
   }
-  const t4rows = new Set(record.cells.filter((c) => c.table === 'table4').map((c) => c.row));
   for (const row of t4rows) {
     checks.push({
       rule: 'T4-1', level: 'hard', additive: true,
@@ -124,10 +141,18 @@ function valueChecks(cells: Cell[]): Finding[] {
   return out;
 }
 
+const REF_KEYS = new WeakMap<CellRef, string>();
+/** The lookup key of a reference; cached because the checks (and their references) are cached. */
+function refKey(ref: CellRef): string {
+  let k = REF_KEYS.get(ref);
+  if (k === undefined) REF_KEYS.set(ref, (k = `${ref[0]}|${ref[1]}|${ref[2]}`));
+  return k;
+}
+
 /** All HARD findings for a record's cells. Passes are kept only when they inferred blanks as 0. */
 export function hardFindings(record: Pick<ReportRecord, 'cells'>): Finding[] {
   const index = new Map(record.cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
-  const get: CellLookup = ([t, r, c]) => index.get(`${t}|${r}|${c}`);
+  const get: CellLookup = (ref) => index.get(refKey(ref));
   const out: Finding[] = [];
   for (const check of sumChecks(record)) {
     const f = checkSum(check, get);

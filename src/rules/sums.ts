@@ -16,46 +16,57 @@ export interface SumCheck {
   notAssessable: string;
 }
 
-const num = (c: Cell | undefined): number | null => (c && c.kind === 'number' ? c.value : null);
-
 /** Whether a cell's reading is uncertain: OCR, or placed by the extractor rather than read in place. */
 export const uncertain = (c: Cell | undefined): boolean => !!c && (c.source.ocr === true || c.source.resolved_by !== undefined);
+
+interface Side {
+  sum: number;
+  blanks: CellRef[];
+  missing: boolean;
+  uncertain: boolean;
+  any: boolean;
+}
+
+function side(refs: CellRef[], get: CellLookup): Side {
+  const s: Side = { sum: 0, blanks: [], missing: false, uncertain: false, any: false };
+  for (const ref of refs) {
+    const c = get(ref);
+    if (c === undefined) { s.missing = true; s.blanks.push(ref); continue; }
+    s.any = true;
+    if (uncertain(c)) s.uncertain = true;
+    if (c.kind === 'number' && c.value !== null) s.sum += c.value;
+    else s.blanks.push(ref);
+  }
+  s.sum = round(s.sum);
+  return s;
+}
 
 /**
  * Evaluate `Σ left = Σ right` under the blank policy. Returns null when the table shows none of the
  * cells (nothing to check), else a finding with status pass | fail | not_assessable.
  */
 export function checkSum(check: SumCheck, get: CellLookup): Finding | null {
-  const lc = check.left.map(get);
-  const rc = check.right.map(get);
-  if ([...lc, ...rc].every((c) => c === undefined)) return null;
-  const known = (cs: Array<Cell | undefined>) => cs.reduce((a, c) => a + (num(c) ?? 0), 0);
-  const unknown = (refs: CellRef[], cs: Array<Cell | undefined>) => refs.filter((_, i) => num(cs[i]) === null);
-  const L = round(known(lc));
-  const R = round(known(rc));
-  const lBlank = unknown(check.left, lc);
-  const rBlank = unknown(check.right, rc);
-  const cells = [...check.left, ...check.right];
-  const blame = [...lc, ...rc].some(uncertain) ? 'extraction' : 'publisher';
-  const base = { rule: check.rule, level: check.level, cells, left: L, right: R, delta: round(L - R) };
-  const missing = [...lc, ...rc].some((c) => c === undefined);
+  const l = side(check.left, get);
+  const r = side(check.right, get);
+  if (!l.any && !r.any) return null;
+  const L = l.sum;
+  const R = r.sum;
+  const blanks = l.blanks.length + r.blanks.length;
+  const missing = l.missing || r.missing;
+  const blame = l.uncertain || r.uncertain ? 'extraction' : 'publisher';
+  const make = (status: Finding['status'], extra: Partial<Finding> = {}): Finding => ({
+    rule: check.rule, level: check.level, status, cells: [...check.left, ...check.right],
+    left: L, right: R, delta: round(L - R), blame, message: check.message(L, R), ...extra,
+  });
 
-  if (check.additive && lBlank.length) {
-    return { ...base, status: 'not_assessable', left: null, delta: null, blame: missing ? 'extraction' : 'unknown', message: check.notAssessable };
+  if (check.additive && l.blanks.length) {
+    return make('not_assessable', { left: null, delta: null, blame: missing ? 'extraction' : 'unknown', message: check.notAssessable });
   }
-  if (!lBlank.length && !rBlank.length) {
-    return L === R
-      ? { ...base, status: 'pass', blame, message: check.message(L, R) }
-      : { ...base, status: 'fail', blame, message: check.message(L, R) };
-  }
+  if (blanks === 0) return L === R ? make('pass') : make('fail');
   // Some operands blank: fail only when the printed side with no blanks is already exceeded.
-  if ((rBlank.length === 0 && L > R) || (lBlank.length === 0 && R > L)) {
-    return { ...base, status: 'fail', blame, message: check.message(L, R) };
-  }
-  if (L === R) {
-    return { ...base, status: 'pass', blame, message: `${check.message(L, R)}（空白单元格按0推定）`, inferred: [...lBlank, ...rBlank] };
-  }
-  return { ...base, status: 'not_assessable', blame: missing ? 'extraction' : 'unknown', message: `${check.notAssessable}（已知部分 ${L} 与 ${R} 之差无法由空白单元格确定）` };
+  if ((r.blanks.length === 0 && L > R) || (l.blanks.length === 0 && R > L)) return make('fail');
+  if (L === R) return make('pass', { message: `${check.message(L, R)}（空白单元格按0推定）`, inferred: [...l.blanks, ...r.blanks] });
+  return make('not_assessable', { blame: missing ? 'extraction' : 'unknown', message: `${check.notAssessable}（已知部分 ${L} 与 ${R} 之差无法由空白单元格确定）` });
 }
 
 /** Sums of decimal amounts: keep them exact to 6 places. */

@@ -11,7 +11,7 @@ function generated(i: number): Uint8Array {
   const cells = new Map(layoutKeys(i % 2 ? 'v2021' : 'v2019').map((k, j) => [k, String((i * 31 + j * 7) % 50)]));
   let html = new TextDecoder().decode(renderHtml({ version: i % 2 ? 'v2021' : 'v2019', agency: '基准测试市司法局', year: i % 2 ? 2023 : 2020, cells }, PLAIN));
   const filler = '<p class="MsoNormal" style="text-indent:32pt;line-height:28pt"><span style="font-family:仿宋_GB2312;font-size:16pt">本机关持续深化政务公开，围绕中心工作推进信息发布、解读回应和平台建设。</span></p>\n';
-  while (html.length < 100_000) html = html.replace('<p>五、', `${filler.repeat(20)}<p>五、`);
+  while (Buffer.byteLength(html) < 100_000) html = html.replace('<p>五、', `${filler.repeat(4)}<p>五、`);
   return new TextEncoder().encode(html);
 }
 

@@ -37,7 +37,7 @@ describe('extract(render(record)) round trip', () => {
   it('HTML in the official layout (rowspan/colspan), with label variations', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true }), variation, (r, v) => {
       expectRoundTrip(r, extractBytes(renderHtml(r, v), { path: 'fixture.html' }));
-    }), { numRuns: 60 });
+    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('GBK HTML with the charset only in <meta>', () => {
@@ -51,13 +51,13 @@ describe('extract(render(record)) round trip', () => {
   it('tab-separated text like the seed, with thousands separators', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true }), variation, (r, v) => {
       expectRoundTrip(r, extractBytes(utf8(renderTabText(r, v, { thousands: true })), { path: 'fixture.txt' }), { thousands: true });
-    }), { numRuns: 60 });
+    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('one-cell-per-line crawler dumps with labels split over lines', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: false }), variation, fc.boolean(), (r, v, crlf) => {
       expectRoundTrip(r, extractBytes(utf8(renderDump(r, v, { splitLabels: true, crlf })), { path: 'dump.txt' }));
-    }), { numRuns: 60 });
+    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('a printed subtotal row (（三）不予公开 with its own numbers) is keyed results.withheld.total', () => {
