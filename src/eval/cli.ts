@@ -21,7 +21,8 @@ if (args.includes('--json')) {
   for (const r of rows) console.log(line(r));
   if (args.includes('--verbose')) for (const s of scores) for (const d of s.details) console.log(`  ${s.id}: ${d}`);
   console.log('');
-  for (const [media, t] of [['all', totals(scores)] as const, ...Object.entries(byMedia(scores))]) {
+  const readable = scores.filter((s) => (s.media === 'html' || s.media === 'txt') && s.mode === 'exact' && s.gold > 0);
+  for (const [media, t] of [['all', totals(scores)] as const, ...Object.entries(byMedia(scores)), ['html+txt exact, with tables', totals(readable)] as const]) {
     console.log(`${media.padEnd(5)} reports ${t.reports}  cells right ${t.right}/${t.gold} (${pct(t.right, t.gold)})  non-zero right ${t.rightNonZero}/${t.goldNonZero} (${pct(t.rightNonZero, t.goldNonZero)})  fully right ${t.fullyRight}/${t.reports}  wrong ${t.wrong}  missed ${t.missed}  spurious ${t.spurious}  silent errors ${t.silent}  unreadable ${t.errors}`);
   }
 }

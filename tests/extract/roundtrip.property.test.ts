@@ -6,7 +6,7 @@ import { parseValue } from '../../src/extract/value.ts';
 import type { ReportRecord } from '../../src/record.ts';
 import { fixtureReport } from '../render/arbitrary.ts';
 import type { FixtureReport, Variation } from '../render/layout.ts';
-import { renderDump, renderHtml, renderTabText } from '../render/render.ts';
+import { renderDump, renderHtml, renderSpacedText, renderTabText } from '../render/render.ts';
 
 const variation = fc.record<Variation>({ fullWidthBrackets: fc.boolean(), spacesInLabels: fc.boolean(), traditional: fc.boolean(), subtotalRow: fc.constant(false) });
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -51,6 +51,12 @@ describe('extract(render(record)) round trip', () => {
   it('tab-separated text like the seed, with thousands separators', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true }), variation, (r, v) => {
       expectRoundTrip(r, extractBytes(utf8(renderTabText(r, v, { thousands: true })), { path: 'fixture.txt' }), { thousands: true });
+    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
+  });
+
+  it('space-aligned text (pdftotext -layout style)', () => {
+    fc.assert(fc.property(fixtureReport({ allowBlank: false }), variation, (r, v) => {
+      expectRoundTrip(r, extractBytes(utf8(renderSpacedText(r, v)), { path: 'spaced.txt' }));
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 

@@ -49,6 +49,16 @@ function tabTable(t: LTable, thousands: boolean): string[] {
   return t.map((row) => row.map((c) => (c.key ? formatValue(c.text, thousands) : c.text) + '\t'.repeat((c.colspan ?? 1) - 1)).join('\t'));
 }
 
+/** Space-aligned text like pdftotext -layout: cells padded to columns with runs of spaces. */
+function spacedTable(t: LTable): string[] {
+  return t.map((row) => row.filter((c) => c.text !== '').map((c) => c.text.padEnd(c.key ? 6 : 12, ' ')).join('   ').trimEnd());
+}
+
+export function renderSpacedText(r: FixtureReport, v: Variation = PLAIN): string {
+  const t = (x: LTable) => spacedTable(x).join('\n');
+  return [title(r), '', ...intro(r), '', SECTIONS[0], t(layoutTable2(r, v)), '', SECTIONS[1], t(layoutTable3(r, v)), '', SECTIONS[2], t(layoutTable4(r, v)), '', ...OUTRO].join('\n');
+}
+
 const formatValue = (raw: string, thousands: boolean) => (thousands && /^\d{4,}$/.test(raw) ? Number(raw).toLocaleString('en-US') : raw);
 
 export function renderTabText(r: FixtureReport, v: Variation = PLAIN, opts: { thousands?: boolean } = {}): string {
