@@ -11,14 +11,14 @@ export const v2019: FormatTemplate = {
   table2: {
     markers: ['本年新制作数量', '本年新公开数量', '对外公开总数', '上一年项目数量', '上一年年目数量', '政府集中采购', '采购项目数量', '采购总金额', '其他对外管理服务事项'],
     rows: [
-      { key: 'regulations', labels: ['规章'], cols: DOCS },
-      { key: 'normative_documents', labels: ['规范性文件'], cols: DOCS },
-      { key: 'licensing', labels: ['行政许可'], cols: ITEMS },
-      { key: 'other_services', labels: ['其他对外管理服务事项', '对外管理服务事项'], cols: ITEMS },
-      { key: 'penalty', labels: ['行政处罚'], cols: ITEMS },
-      { key: 'compulsion', labels: ['行政强制'], cols: ITEMS },
-      { key: 'fees', labels: ['行政事业性收费'], cols: ['prev_items', 'change'] },
-      { key: 'procurement', labels: ['政府集中采购'], cols: ['items', 'amount'] },
+      { key: 'regulations', printed: '规章', labels: ['规章'], cols: DOCS },
+      { key: 'normative_documents', printed: '规范性文件', labels: ['规范性文件'], cols: DOCS },
+      { key: 'licensing', printed: '行政许可', labels: ['行政许可'], cols: ITEMS },
+      { key: 'other_services', printed: '其他对外管理服务事项', labels: ['其他对外管理服务事项', '对外管理服务事项'], cols: ITEMS },
+      { key: 'penalty', printed: '行政处罚', labels: ['行政处罚'], cols: ITEMS },
+      { key: 'compulsion', printed: '行政强制', labels: ['行政强制'], cols: ITEMS },
+      { key: 'fees', printed: '行政事业性收费', labels: ['行政事业性收费'], cols: ['prev_items', 'change'] },
+      { key: 'procurement', printed: '政府集中采购', labels: ['政府集中采购'], cols: ['items', 'amount'] },
     ],
   },
   table3: {
@@ -26,7 +26,7 @@ export const v2019: FormatTemplate = {
     markers: [],
     rows: [
       ...TABLE3_HEAD_ROWS,
-      { key: 'results.other.total', labels: ['其他处理'], opensGroup: 'other' },
+      { key: 'results.other.total', printed: '（六）其他处理', labels: ['其他处理'], opensGroup: 'other' },
       ...TABLE3_TAIL_ROWS,
     ],
   },

@@ -4,6 +4,8 @@ import type { FormatVersion } from '../src/record.ts';
 /** One printed row: its canonical key and the label fragments (normalised) that identify it. */
 export interface RowSpec {
   key: string;
+  /** The label as the official template prints it (for displays; matching uses `labels`). */
+  printed?: string;
   /** Normalised label fragments; a row matches when one occurs in the row's label text. */
   labels: string[];
   /** Columns this row's values fill, in printed order (table 2 rows differ per block). */

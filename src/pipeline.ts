@@ -9,6 +9,9 @@ export interface BytesInput extends ReadOptions {
   url?: string | null;
 }
 
+/** Larger inputs are refused before reading them into memory. */
+export const MAX_INPUT_BYTES = 60 * 1024 * 1024;
+
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Throws ReadError (one-line message) for input that cannot be read. */

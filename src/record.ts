@@ -38,6 +38,8 @@ export const Cell = z
     unit: z.string().nullable(),
     note: z.string().nullable().optional(),
     source: CellSource,
+    /** Set on effective values: an audited correction replaced the extracted value. */
+    corrected: z.object({ correction_id: z.number().int(), extracted_value: z.number().nullable(), extracted_kind: CellKind }).optional(),
   })
   .refine((c) => (c.kind === 'number') === (c.value !== null), {
     message: 'a number cell has a value; blank, placeholder and text cells have value null',
@@ -94,6 +96,8 @@ export const ReportRecord = z.object({
   cells: z.array(Cell),
   findings: z.array(Finding),
   warnings: z.array(z.string()),
+  /** Sections 一 (总体情况) and 六 (其他需要报告的事项) as printed, for the narrative-vs-table rules. */
+  narrative: z.object({ overview: z.string().nullable(), other: z.string().nullable() }).optional(),
   extractor: z.object({ name: z.literal('nianbao'), version: z.string() }).optional(),
 });
 export type ReportRecord = z.infer<typeof ReportRecord>;

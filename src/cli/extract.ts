@@ -1,11 +1,8 @@
 // `nianbao extract FILE…`: one JSON record per readable input on stdout, in input order;
 // one line on stderr per unreadable input, and a non-zero exit status after the rest are done.
 import { readFile, stat } from 'node:fs/promises';
-import { extractBytes } from '../pipeline.ts';
+import { extractBytes, MAX_INPUT_BYTES } from '../pipeline.ts';
 import { log } from '../log.ts';
-
-/** Larger inputs are refused before reading them into memory. */
-export const MAX_INPUT_BYTES = 60 * 1024 * 1024;
 
 export async function runExtract(files: string[], opts: { pretty?: boolean }, out = process.stdout, err = process.stderr): Promise<number> {
   let failed = 0;
@@ -19,7 +16,7 @@ export async function runExtract(files: string[], opts: { pretty?: boolean }, ou
       const bytes = await readFile(file);
       const t0 = performance.now();
       const record = extractBytes(bytes, { path: file });
-      log.info({ file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) }, 'extracted');
+      log.debug({ file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) }, 'extracted');
       out.write(JSON.stringify(record, null, opts.pretty ? 2 : undefined) + '\n');
     } catch (e) {
       failed++;

@@ -1,19 +1,75 @@
 // The `nianbao` command: thin wiring from arguments to the stages.
 import { Command } from 'commander';
 import { PARSER_VERSION } from '../../parsers/index.ts';
+import { RULES } from '../rules/index.ts';
+import { DEFAULT_DB } from '../store/store.ts';
+import { runExport } from './export.ts';
 import { runExtract } from './extract.ts';
+import { runIngest } from './ingest.ts';
+import { reviewCorrect, reviewDecide, reviewList, reviewShow } from './review.ts';
 
 const program = new Command('nianbao')
   .description('Collect, extract, check and review OGI annual reports (政府信息公开工作年度报告)')
   .version(PARSER_VERSION);
+
+/** Run a command; any error becomes one line on stderr and exit status 2. */
+const act = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => {
+  try {
+    process.exitCode = await fn(...args);
+  } catch (e) {
+    process.stderr.write(`nianbao: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
+    process.exitCode = 2;
+  }
+};
+const dbOption = ['--db <path>', 'the store (SQLite file)', DEFAULT_DB] as const;
 
 program
   .command('extract')
   .description('print one JSON record per input file (JSON Lines) on stdout')
   .argument('<files...>', 'HTML or text reports')
   .option('--pretty', 'indent the JSON (one record spans several lines)')
-  .action(async (files: string[], opts: { pretty?: boolean }) => {
-    process.exitCode = await runExtract(files, opts);
-  });
+  .action(act((files: string[], opts: { pretty?: boolean }) => runExtract(files, opts)));
+
+program
+  .command('ingest')
+  .description('extract, store and check reports (files or folders, recursive); writes review-queue.jsonl beside the store')
+  .argument('<paths...>')
+  .option(...dbOption)
+  .action(act((paths: string[], opts: { db: string }) => runIngest(paths, opts)));
+
+const review = program.command('review').description('the review queue: list, show, decide, correct');
+review.command('list')
+  .option('--rule <id>').option('--agency <name>').option('--year <year>')
+  .option('--status <status>', 'open | decided | resolved | all', 'open')
+  .option('--json', 'JSON output')
+  .option(...dbOption)
+  .action(act((opts) => reviewList(opts)));
+review.command('show').argument('<id>').option('--json').option(...dbOption)
+  .action(act((id: string, opts: { db: string; json?: boolean }) => reviewShow(Number(id), opts)));
+review.command('decide').argument('<id>')
+  .requiredOption('--as <decision>', 'publisher-error | extraction-error | false-alarm')
+  .option('--note <text>').option('--who <name>', 'the reviewer (default: $NIANBAO_USER or the login name)').option(...dbOption)
+  .action(act((id: string, opts: { db: string; as: string; note?: string; who?: string }) => reviewDecide(Number(id), opts)));
+review.command('correct')
+  .description('audited override of one cell: REPORT (id or "agency|year") TABLE ROW COL VALUE')
+  .arguments('<report> <table> <row> <col> <value>')
+  .requiredOption('--note <text>', 'why').option('--who <name>').option(...dbOption)
+  .action(act((report: string, table: string, row: string, col: string, value: string, opts: { db: string; note: string; who?: string }) => reviewCorrect(report, table, row, col, value, opts)));
+
+program
+  .command('export')
+  .description('effective cells in long form (CSV with a header row, or JSON Lines)')
+  .option('--format <format>', 'csv | jsonl', 'csv')
+  .option('--out <file>', 'write here instead of stdout')
+  .option(...dbOption)
+  .action(act((opts: { db: string; format: string; out?: string }) => runExport(opts)));
+
+program
+  .command('rules')
+  .description('list the rules the checks run')
+  .action(act(async () => {
+    for (const r of RULES) process.stdout.write(`${r.id}\t${r.level}\t${r.title}\n`);
+    return 0;
+  }));
 
 await program.parseAsync(process.argv);

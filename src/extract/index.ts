@@ -4,6 +4,7 @@ import type { Document } from '../read/document.ts';
 import { ReportRecord, TABLES, type Finding, type FormatVersion, type Media, type TableId } from '../record.ts';
 import { hardFindings } from '../rules/hard.ts';
 import { extractMetadata } from './metadata.ts';
+import { extractNarrative } from './narrative.ts';
 import { segment, type Segment } from './segment.ts';
 import { readTable2, readTable3, readTable4, type TableReading } from './tables.ts';
 import { tokenize } from './tokens.ts';
@@ -105,6 +106,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
     cells,
     findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...hardFindings({ cells })] : [],
     warnings,
+    narrative: ogi ? extractNarrative(doc) : { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },
   };
   return ReportRecord.parse(record);

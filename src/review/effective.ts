@@ -1,0 +1,33 @@
+// Effective values: the extracted record with audited corrections applied. The extracted cell is
+// kept (in `corrected`), the effective value is the corrected one.
+import type { Cell, ReportRecord } from '../record.ts';
+import type { CorrectionRow, ReportRow, Store } from '../store/store.ts';
+
+const NO_SOURCE: Cell['source'] = { page: null, table_index: null, row_index: null, col_index: null, line: null, bbox: null };
+
+export function applyCorrections(record: ReportRecord, corrections: CorrectionRow[]): ReportRecord {
+  if (!corrections.length) return record;
+  const cells = record.cells.map((c) => ({ ...c }));
+  const byKey = new Map(cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
+  for (const k of corrections) {
+    const key = `${k.tbl}|${k.row_key}|${k.col_key}`;
+    let cell = byKey.get(key);
+    if (!cell) {
+      // A correction may add a cell the extractor left out (a row it could not read).
+      cell = { table: k.tbl as Cell['table'], row: k.row_key, col: k.col_key, value: null, raw: '', kind: 'blank', unit: null, source: NO_SOURCE };
+      cells.push(cell);
+      byKey.set(key, cell);
+    }
+    cell.corrected = { correction_id: k.id, extracted_value: cell.corrected?.extracted_value ?? cell.value, extracted_kind: cell.corrected?.extracted_kind ?? cell.kind };
+    cell.value = k.new_value;
+    cell.kind = 'number';
+  }
+  return { ...record, cells };
+}
+
+/** The current run's record of a report with its active corrections applied. */
+export async function effectiveRecord(store: Store, report: ReportRow): Promise<ReportRecord | null> {
+  if (report.current_run_id === null) return null;
+  const record = await store.runRecord(report.current_run_id);
+  return record ? applyCorrections(record, await store.activeCorrections(report.id)) : null;
+}
