@@ -1,12 +1,11 @@
 // `nianbao ingest PATH…`: extract, store, check; then write the review queue file.
-import path from 'node:path';
 import { collectFiles } from '../ingest/files.ts';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
+import { queueFileFor } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { progress } from './progress.ts';
 
-export const queueFileFor = (db: string) => path.join(path.dirname(path.resolve(db)), 'review-queue.jsonl');
 
 export async function runIngest(paths: string[], opts: { db: string }): Promise<number> {
   const store = await Store.openSqlite(opts.db);

@@ -1,12 +1,14 @@
 // The `nianbao` command: thin wiring from arguments to the stages.
+// Command modules load on use: `review list` should not pay for the extractor's dictionaries.
 import { Command } from 'commander';
+
 import { PARSER_VERSION } from '../../parsers/index.ts';
-import { RULES } from '../rules/index.ts';
-import { DEFAULT_DB } from '../store/store.ts';
-import { runExport } from './export.ts';
-import { runExtract } from './extract.ts';
-import { runIngest } from './ingest.ts';
-import { reviewCorrect, reviewDecide, reviewList, reviewShow } from './review.ts';
+import { DEFAULT_DB } from '../store/paths.ts';
+
+const runExtract = async (...a: Parameters<typeof import('./extract.ts').runExtract>) => (await import('./extract.ts')).runExtract(...a);
+const runIngest = async (...a: Parameters<typeof import('./ingest.ts').runIngest>) => (await import('./ingest.ts')).runIngest(...a);
+const runExport = async (...a: Parameters<typeof import('./export.ts').runExport>) => (await import('./export.ts')).runExport(...a);
+const review = () => import('./review.ts');
 
 const program = new Command('nianbao')
   .description('Collect, extract, check and review OGI annual reports (政府信息公开工作年度报告)')
@@ -37,24 +39,24 @@ program
   .option(...dbOption)
   .action(act((paths: string[], opts: { db: string }) => runIngest(paths, opts)));
 
-const review = program.command('review').description('the review queue: list, show, decide, correct');
-review.command('list')
+const reviewCmd = program.command('review').description('the review queue: list, show, decide, correct');
+reviewCmd.command('list')
   .option('--rule <id>').option('--agency <name>').option('--year <year>')
   .option('--status <status>', 'open | decided | resolved | all', 'open')
   .option('--json', 'JSON output')
   .option(...dbOption)
-  .action(act((opts) => reviewList(opts)));
-review.command('show').argument('<id>').option('--json').option(...dbOption)
-  .action(act((id: string, opts: { db: string; json?: boolean }) => reviewShow(Number(id), opts)));
-review.command('decide').argument('<id>')
+  .action(act(async (opts) => (await review()).reviewList(opts)));
+reviewCmd.command('show').argument('<id>').option('--json').option(...dbOption)
+  .action(act(async (id: string, opts: { db: string; json?: boolean }) => (await review()).reviewShow(Number(id), opts)));
+reviewCmd.command('decide').argument('<id>')
   .requiredOption('--as <decision>', 'publisher-error | extraction-error | false-alarm')
   .option('--note <text>').option('--who <name>', 'the reviewer (default: $NIANBAO_USER or the login name)').option(...dbOption)
-  .action(act((id: string, opts: { db: string; as: string; note?: string; who?: string }) => reviewDecide(Number(id), opts)));
-review.command('correct')
+  .action(act(async (id: string, opts: { db: string; as: string; note?: string; who?: string }) => (await review()).reviewDecide(Number(id), opts)));
+reviewCmd.command('correct')
   .description('audited override of one cell: REPORT (id or "agency|year") TABLE ROW COL VALUE')
   .arguments('<report> <table> <row> <col> <value>')
   .requiredOption('--note <text>', 'why').option('--who <name>').option(...dbOption)
-  .action(act((report: string, table: string, row: string, col: string, value: string, opts: { db: string; note: string; who?: string }) => reviewCorrect(report, table, row, col, value, opts)));
+  .action(act(async (report: string, table: string, row: string, col: string, value: string, opts: { db: string; note: string; who?: string }) => (await review()).reviewCorrect(report, table, row, col, value, opts)));
 
 program
   .command('export')
@@ -68,6 +70,7 @@ program
   .command('rules')
   .description('list the rules the checks run')
   .action(act(async () => {
+    const { RULES } = await import('../rules/index.ts');
     for (const r of RULES) process.stdout.write(`${r.id}\t${r.level}\t${r.title}\n`);
     return 0;
   }));

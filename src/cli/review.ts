@@ -3,11 +3,10 @@ import { userInfo } from 'node:os';
 import { COLUMN_LABELS, TEMPLATES, TABLE3_COLS, TABLE4_COLS, printedLabel } from '../../parsers/index.ts';
 import type { Cell, CellRef, Finding, ReportRecord, TableId } from '../record.ts';
 import { effectiveRecord } from '../review/effective.ts';
-import { recheck } from '../ingest/ingest.ts';
 import { decide, DECISIONS, type Decision } from '../review/queue.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { Store, type ReviewFilter, type ReviewItemRow } from '../store/store.ts';
-import { queueFileFor } from './ingest.ts';
+import { queueFileFor } from '../store/paths.ts';
 
 const who = (w?: string) => w ?? process.env.NIANBAO_USER ?? userInfo().username;
 const findingOf = (i: ReviewItemRow) => (JSON.parse(i.finding_json) as { finding: Finding }).finding;
@@ -141,6 +140,7 @@ export async function reviewCorrect(reportArg: string, table: string, row: strin
     const old = record?.cells.find((c) => c.table === table && c.row === row && c.col === col);
     const at = new Date().toISOString();
     await store.addCorrection({ report_id: report.id, tbl: table, row_key: row, col_key: col, old_value: old?.value ?? null, old_raw: old?.raw ?? null, new_value: value, note: opts.note, who: who(opts.who), at });
+    const { recheck } = await import('../ingest/ingest.ts'); // loads the rules and the extractor
     const sync = await recheck(store, [report.id], at);
     await writeQueueFile(store, queueFileFor(opts.db));
     process.stderr.write(`report #${report.id} ${table}/${row}/${col}: ${old?.value ?? 'null'} → ${value}; rules re-run: ${sync.opened} opened, ${sync.reopened} reopened, ${sync.resolved} resolved\n`);

@@ -41,13 +41,13 @@ const mediaOf = (bytes: Uint8Array, name: string): string => {
  * Store one document and extract it unless this parser version already did. Returns the report it
  * belongs to (null when unreadable: the bytes are kept, the reason is thrown after the commit).
  */
-export async function ingestBytes(store: Store, bytes: Uint8Array, src: BytesSource, at: string): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
+export async function ingestBytes(store: Store, bytes: Uint8Array, src: BytesSource, at: string, parserVersion = PARSER_VERSION): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
   const sha = sha256(bytes);
   const isNewDocument = await store.transaction((trx) => store.putDocument(trx, { sha256: sha, media: mediaOf(bytes, src.location), bytes, location: src.url ?? src.location, at }));
-  const run = await store.findRun(sha, PARSER_VERSION);
+  const run = await store.findRun(sha, parserVersion);
   if (run) return { reportId: run.report_id, isNewDocument, extracted: false };
   const record = extractBytes(bytes, { path: src.url ? null : src.location, url: src.url ?? null, contentType: src.contentType ?? null, nameHint: src.location });
-  const saved = await store.transaction((trx) => store.saveRun(trx, record, PARSER_VERSION, at));
+  const saved = await store.transaction((trx) => store.saveRun(trx, record, parserVersion, at));
   return { reportId: saved.reportId, isNewDocument, extracted: true };
 }
 

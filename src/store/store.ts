@@ -14,7 +14,7 @@ export type ReviewItemRow = Selectable<ReviewItemsTable>;
 export type CorrectionRow = Selectable<CorrectionsTable>;
 export type ReviewEventRow = Selectable<Database['review_events']>;
 
-export const DEFAULT_DB = 'output/nianbao.db';
+import { DEFAULT_DB } from './paths.ts';
 
 /** A finding as stored: the record's finding plus its stable identity and evidence. */
 export interface StoredFinding {
