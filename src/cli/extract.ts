@@ -15,7 +15,7 @@ export async function runExtract(files: string[], opts: { pretty?: boolean }, ou
       if (st.size > MAX_INPUT_BYTES) throw new Error(`too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`);
       const bytes = await readFile(file);
       const t0 = performance.now();
-      const record = extractBytes(bytes, { path: file });
+      const record = await extractBytes(bytes, { path: file });
       log.debug({ file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) }, 'extracted');
       out.write(JSON.stringify(record, null, opts.pretty ? 2 : undefined) + '\n');
     } catch (e) {

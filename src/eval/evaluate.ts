@@ -114,7 +114,7 @@ export async function evaluateCorpus(dir: string): Promise<ReportScore[]> {
     let record: ReportRecord | null = null;
     let error: string | null = null;
     try {
-      record = extractBytes(await readFile(file), { path: file });
+      record = await extractBytes(await readFile(file), { path: file });
     } catch (e) {
       error = (e as Error).message.split('\n')[0]!;
     }

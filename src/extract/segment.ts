@@ -6,6 +6,8 @@ import type { Token } from './tokens.ts';
 export interface RawRow {
   /** Normalised label text accumulated since the previous row (may include header words). */
   label: string;
+  /** Where each label token ends in `label` (a wrapped label may be followed by a stray fragment). */
+  cuts: number[];
   values: Token[];
   /** Values came from one printed row (a grid or a separated line), not from a one-per-line dump. */
   rowMode: boolean;
@@ -39,7 +41,9 @@ export function segment(tokens: Token[]): Segment[] {
   const joined = () => labels.map((t) => t.norm).join('');
   const flush = () => {
     if (current && values.length) {
-      current.rows.push({ label: joined(), values, rowMode: sameRow(values) });
+      let end = 0;
+      const cuts = labels.map((t) => (end += t.norm.length));
+      current.rows.push({ label: joined(), cuts, values, rowMode: sameRow(values) });
       labels = [];
     }
     values = [];

@@ -38,21 +38,41 @@ const members = (t: TableTemplate): Member[] => {
   return m;
 };
 
-/** The row whose label fragment ends latest in the label text (closest to the values); ties → longer. */
-export function matchRow(label: string, rows: Member[], group: string | null): Member | null {
+/** A label cut by a line wrap right before its values ("行政规范性文" + values + "件") still names its row. */
+const MIN_WRAPPED_PREFIX = 4;
+
+/**
+ * The row whose label fragment ends latest in the label text (closest to the values); ties → longer.
+ * A fragment's wrapped prefix at the very end of the label counts too.
+ */
+export function matchRow(label: string, rows: Member[], group: string | null, cuts: number[] = []): Member | null {
+  // Wrapped prefixes may end the label, or end just before its last one or two fragments.
+  const ends = [label.length, ...cuts.slice(-3, -1).reverse()];
   let best: Member | null = null;
   let bestEnd = -1;
   let bestLen = 0;
+  const consider = (row: Member, end: number, len: number) => {
+    if (end > bestEnd || (end === bestEnd && len > bestLen)) {
+      best = row;
+      bestEnd = end;
+      bestLen = len;
+    }
+  };
   for (const row of rows) {
     if (row.group && row.group !== group) continue;
     for (const l of row.labels) {
       const i = label.lastIndexOf(l);
-      if (i < 0) continue;
-      const end = i + l.length;
-      if (end > bestEnd || (end === bestEnd && l.length > bestLen)) {
-        best = row;
-        bestEnd = end;
-        bestLen = l.length;
+      if (i >= 0) {
+        consider(row, i + l.length, l.length);
+        continue;
+      }
+      prefix: for (const end of ends) {
+        for (let k = l.length - 1; k >= Math.max(MIN_WRAPPED_PREFIX, Math.ceil(0.6 * l.length)); k--) {
+          if (label.slice(0, end).endsWith(l.slice(0, k))) {
+            consider(row, end, k);
+            break prefix;
+          }
+        }
       }
     }
   }
@@ -170,7 +190,7 @@ export function readTable2(segments: Segment[]): TableReading {
     return out.result(null);
   }
   const rows = members(templateOf(version).table2);
-  const matched = segments.flatMap((seg) => seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null) })));
+  const matched = segments.flatMap((seg) => seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null, raw.cuts) })));
   const hint = trailingSpacers(matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : [])));
   // In flattened text a block's caption and header rows end with the same spacer cells as its
   // value rows (merged cells become tabs): they say how many trailing blanks are not cells.
@@ -266,7 +286,7 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
         for (let i = 0; i < raw.values.length; i += n) runs.push(raw.values.slice(i, i + n));
       }
       runs.forEach((values, k) => {
-        const spec = k === 0 ? matchRow(raw.label, rows, group) : null;
+        const spec = k === 0 ? matchRow(raw.label, rows, group, raw.cuts) : null;
         let resolved: string | undefined;
         if (values.length === n + 1) {
           const fixed = resolveSurplus(values, cols);

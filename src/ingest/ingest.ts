@@ -46,7 +46,7 @@ export async function ingestBytes(store: Store, bytes: Uint8Array, src: BytesSou
   const isNewDocument = await store.transaction((trx) => store.putDocument(trx, { sha256: sha, media: mediaOf(bytes, src.location), bytes, location: src.url ?? src.location, at }));
   const run = await store.findRun(sha, parserVersion);
   if (run) return { reportId: run.report_id, isNewDocument, extracted: false };
-  const record = extractBytes(bytes, { path: src.url ? null : src.location, url: src.url ?? null, contentType: src.contentType ?? null, nameHint: src.location });
+  const record = await extractBytes(bytes, { path: src.url ? null : src.location, url: src.url ?? null, contentType: src.contentType ?? null, nameHint: src.location });
   const saved = await store.transaction((trx) => store.saveRun(trx, record, parserVersion, at));
   return { reportId: saved.reportId, isNewDocument, extracted: true };
 }

@@ -1,4 +1,5 @@
-// Choose the reader for a document by its content and return the one Document model.
+// Choose the reader for a document by its content (magic bytes, markup), not by its name, and
+// return the one Document model.
 import type { Document } from './document.ts';
 import { decodeBytes } from './decode.ts';
 import { readHtml } from './html.ts';
@@ -16,31 +17,41 @@ export interface ReadOptions {
   contentType?: string | null;
 }
 
-/** Inputs larger than this are refused rather than parsed (a report page is well under 1 MB). */
+/** HTML and text larger than this are refused rather than parsed (a report page is well under 1 MB). */
 export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
 
-export function readDocument(bytes: Uint8Array, opts: ReadOptions = {}): Document {
-  const media = sniffMedia(bytes, opts.nameHint ?? '');
+function refuse(media: ReturnType<typeof sniffMedia>): never {
   switch (media) {
-    case 'empty':
-      throw new ReadError('empty file');
-    case 'binary':
-      throw new ReadError('not a document: binary content that is neither text, HTML, PDF nor Word');
-    case 'pdf':
-    case 'zip':
-    case 'ole':
-    case 'image':
-      throw new ReadError(`unsupported media: ${media} (PDF, Word and image readers are not built yet)`);
-    default:
-      break;
+    case 'empty': throw new ReadError('empty file');
+    case 'binary': throw new ReadError('not a document: binary content that is neither text, HTML, PDF nor Word');
+    case 'image': throw new ReadError('unsupported media: a bare image (OCR of images is not available)');
+    default: throw new ReadError(`unsupported media: ${media}`);
   }
+}
+
+/** HTML and plain text only, synchronously (the extractor's fast path and its tests). */
+export function readTextDocument(bytes: Uint8Array, opts: ReadOptions = {}): Document {
+  const media = sniffMedia(bytes, opts.nameHint ?? '');
+  if (media !== 'html' && media !== 'txt') refuse(media);
   if (bytes.length > MAX_TEXT_BYTES) {
     throw new ReadError(`too large: ${(bytes.length / 1048576).toFixed(1)} MB of ${media} exceeds the ${MAX_TEXT_BYTES / 1048576} MB limit`);
   }
-  if (media === 'html') {
-    const { text, encoding } = decodeBytes(bytes, { contentType: opts.contentType, html: true });
-    return readHtml(text, encoding);
+  const { text, encoding } = decodeBytes(bytes, { contentType: opts.contentType, html: media === 'html' });
+  return media === 'html' ? readHtml(text, encoding) : readText(text, encoding);
+}
+
+/** Every supported medium: HTML, text, PDF (text layer), DOCX, DOC/WPS (OLE). */
+export async function readDocument(bytes: Uint8Array, opts: ReadOptions = {}): Promise<Document> {
+  const media = sniffMedia(bytes, opts.nameHint ?? '');
+  try {
+    switch (media) {
+      case 'pdf': return await (await import('./pdf.ts')).readPdf(bytes);
+      case 'zip': return await (await import('./word.ts')).readDocx(bytes);
+      case 'ole': return await (await import('./word.ts')).readDoc(bytes);
+      default: return readTextDocument(bytes, opts);
+    }
+  } catch (e) {
+    if (e instanceof ReadError) throw e;
+    throw new ReadError(`${media === 'zip' ? 'docx' : media === 'ole' ? 'doc' : media}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
   }
-  const { text, encoding } = decodeBytes(bytes, { contentType: opts.contentType, html: false });
-  return readText(text, encoding);
 }

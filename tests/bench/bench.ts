@@ -3,7 +3,7 @@
 // when ../shared/corpus is present.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { extractBytes } from '../../src/pipeline.ts';
+import { extractTextBytes } from '../../src/pipeline.ts';
 import { layoutKeys, PLAIN } from '../render/layout.ts';
 import { renderHtml } from '../render/render.ts';
 
@@ -29,7 +29,7 @@ function measure(set: typeof docs, seconds: number) {
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
     for (const d of set) {
-      extractBytes(d.bytes, { path: d.name });
+      extractTextBytes(d.bytes, { path: d.name });
       n++;
       bytes += d.bytes.length;
     }
@@ -38,7 +38,7 @@ function measure(set: typeof docs, seconds: number) {
   return { perSecond: n / s, mbPerSecond: bytes / 1048576 / s, avgKb: bytes / n / 1024 };
 }
 
-for (const d of docs.slice(0, 3)) extractBytes(d.bytes, { path: d.name }); // warm up
+for (const d of docs.slice(0, 3)) extractTextBytes(d.bytes, { path: d.name }); // warm up
 const gen = measure(docs.filter((d) => d.name.startsWith('generated')), 3);
 console.log(`generated HTML (~${gen.avgKb.toFixed(0)} KB): ${gen.perSecond.toFixed(0)} reports/s, ${gen.mbPerSecond.toFixed(1)} MB/s`);
 const real = docs.filter((d) => !d.name.startsWith('generated'));

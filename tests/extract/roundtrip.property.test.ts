@@ -1,7 +1,7 @@
 // extract(render(record)) gives back the record: every printed cell, its raw text, kind and value.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extractBytes } from '../../src/pipeline.ts';
+import { extractTextBytes } from '../../src/pipeline.ts';
 import { parseValue } from '../../src/extract/value.ts';
 import type { ReportRecord } from '../../src/record.ts';
 import { fixtureReport } from '../render/arbitrary.ts';
@@ -36,13 +36,13 @@ function expectRoundTrip(r: FixtureReport, rec: ReportRecord, opts: { thousands?
 describe('extract(render(record)) round trip', () => {
   it('HTML in the official layout (rowspan/colspan), with label variations', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true }), variation, (r, v) => {
-      expectRoundTrip(r, extractBytes(renderHtml(r, v), { path: 'fixture.html' }));
+      expectRoundTrip(r, extractTextBytes(renderHtml(r, v), { path: 'fixture.html' }));
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('GBK HTML with the charset only in <meta>', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true }), (r) => {
-      const rec = extractBytes(renderHtml(r, undefined, { charset: 'gbk' }), { path: 'fixture.html' });
+      const rec = extractTextBytes(renderHtml(r, undefined, { charset: 'gbk' }), { path: 'fixture.html' });
       expect(rec.source.encoding).toBe('gb18030');
       expectRoundTrip(r, rec);
     }), { numRuns: 15 });
@@ -50,25 +50,25 @@ describe('extract(render(record)) round trip', () => {
 
   it('tab-separated text like the seed, with thousands separators', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true }), variation, (r, v) => {
-      expectRoundTrip(r, extractBytes(utf8(renderTabText(r, v, { thousands: true })), { path: 'fixture.txt' }), { thousands: true });
+      expectRoundTrip(r, extractTextBytes(utf8(renderTabText(r, v, { thousands: true })), { path: 'fixture.txt' }), { thousands: true });
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('space-aligned text (pdftotext -layout style)', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: false }), variation, (r, v) => {
-      expectRoundTrip(r, extractBytes(utf8(renderSpacedText(r, v)), { path: 'spaced.txt' }));
+      expectRoundTrip(r, extractTextBytes(utf8(renderSpacedText(r, v)), { path: 'spaced.txt' }));
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('one-cell-per-line crawler dumps with labels split over lines', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: false }), variation, fc.boolean(), (r, v, crlf) => {
-      expectRoundTrip(r, extractBytes(utf8(renderDump(r, v, { splitLabels: true, crlf })), { path: 'dump.txt' }));
+      expectRoundTrip(r, extractTextBytes(utf8(renderDump(r, v, { splitLabels: true, crlf })), { path: 'dump.txt' }));
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
   it('a printed subtotal row (（三）不予公开 with its own numbers) is keyed results.withheld.total', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: true, subtotal: true }), (r) => {
-      expectRoundTrip(r, extractBytes(renderHtml(r, { fullWidthBrackets: true, spacesInLabels: false, traditional: false, subtotalRow: true }), { path: 'x.html' }));
+      expectRoundTrip(r, extractTextBytes(renderHtml(r, { fullWidthBrackets: true, spacesInLabels: false, traditional: false, subtotalRow: true }), { path: 'x.html' }));
     }), { numRuns: 30 });
   });
 });
