@@ -60,6 +60,22 @@ function damage(r: TableReading, warnings: string[]): { reading: TableReading; f
   };
 }
 
+function scannedRecord(doc: Document, src: SourceInfo, report: ReturnType<typeof extractMetadata>['report']): ReportRecord {
+  return ReportRecord.parse({
+    schema: 'nianbao.report/1',
+    source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
+    report: { ...report, kind: 'ogi_annual_report', format_version: { table2: null, table3: null, table4: null }, tables_missing: [...TABLES] },
+    cells: [],
+    findings: [{
+      rule: 'E-SCAN', level: 'hard', status: 'not_assessable', cells: [], left: null, right: null, delta: null, blame: 'extraction',
+      message: '文件没有可用的文字层（扫描件或图片），未能进行OCR识别，三张表格均未读取，需人工处理',
+    }],
+    warnings: doc.warnings,
+    narrative: { overview: null, other: null },
+    extractor: { name: 'nianbao', version: PARSER_VERSION },
+  });
+}
+
 export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const meta = extractMetadata(doc, { url: src.url });
   const segments = segment(tokenize(doc));
@@ -76,6 +92,8 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
 
   const year = meta.report.report_year;
   let kind: ReportRecord['report']['kind'] = 'ogi_annual_report';
+  // A scan cannot say what it is: presume a report, so that it reaches a person instead of vanishing.
+  if (doc.scanned) return scannedRecord(doc, src, meta.report);
   if (!meta.looksLikeReport && cellCount === 0) kind = 'not_a_report';
   else if (year !== null && year <= 2018) kind = 'pre2019_report';
   else if (year === null && cellCount === 0) kind = meta.looksLikeReport ? 'ogi_annual_report' : 'not_a_report';

@@ -11,6 +11,8 @@ const YEAR = '((?:19|20)\\d{2}|[二][〇○零Ｏ][一二三四五六七八九�
 const TITLE_WORDS = /信息公开.{0,10}报告|信息公开年报|政务公开.{0,10}报告/;
 /** Lines that name a column or breadcrumb, not the report. */
 const NOT_TITLE = /^(?:栏目|当前位置|来源|所属栏目|分类)/;
+/** Titles of other documents quoted in the text (the format notice, the regulation). */
+const NOT_A_TITLE_PHRASE = /[《〈]|格式|通知|条例/;
 
 /** "二〇二三" → 2023. */
 export function parseYear(s: string): number | null {
@@ -38,12 +40,19 @@ function paragraphs(doc: Document): string[] {
 function findTitle(doc: Document, lines: string[]): string | null {
   const head = lines.slice(0, 60).map((l) => l.replace(/^#+\s*/, '').replace(/^(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*/, ''));
   const candidates: string[] = [];
+  const isTitle = (l: string) => TITLE_WORDS.test(l.replace(/\s/g, '')) && !NOT_A_TITLE_PHRASE.test(l);
+  const short = (l: string | undefined) => !!l && l.length < 30 && !/[，。；：:,]/.test(l);
   head.forEach((l, i) => {
     if (l.length > 90 || NOT_TITLE.test(l)) return;
-    if (TITLE_WORDS.test(l.replace(/\s/g, ''))) candidates.push(l);
-    // A title wrapped over two lines: "2025 年…政府信息公开" + "工作年度报告".
+    const prev = head[i - 1];
     const next = head[i + 1];
-    if (next && next.length < 20 && !TITLE_WORDS.test(l.replace(/\s/g, '')) && /信息公开$|政务公开$/.test(l.replace(/\s/g, '')) && TITLE_WORDS.test((l + next).replace(/\s/g, ''))) candidates.push(l + next);
+    if (isTitle(l)) {
+      // "洪泽区人民政府" / "2023 年政府信息公开工作年度报告": the body's name on the line above.
+      candidates.push(/^\s*(?:\d{4}|[二][〇○零])/.test(l) && short(prev) && !isTitle(prev!) && !/^[一二三四五六七八九十]+、/.test(prev!) ? prev + l : l);
+    } else if (short(next) && isTitle(l + next)) {
+      // A title wrapped over two lines: "…政府信息公开工作年" / "度报告".
+      candidates.push(l + next);
+    }
   });
   const pick = candidates.find((l) => /\d{4}|[二][〇○零]/.test(l)) ?? candidates[0] ?? null;
   if (pick) return pick;

@@ -359,7 +359,10 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
         continue;
       }
       const five = trimBlanks(raw.values, TABLE4_COLS.length, hint);
-      const spec = five.length === TABLE4_COLS.length ? matchRow(raw.label, rows, null) : null;
+      // A run of five belongs to a row only when its label names exactly one of the three rows
+      // (split tables); under the full three-row header it is a wide row missing values.
+      const named = rows.filter((r) => r.labels.some((l) => raw.label.includes(l)));
+      const spec = five.length === TABLE4_COLS.length && named.length === 1 ? named[0]! : null;
       if (spec) {
         out.putRow(spec.key, TABLE4_COLS, five);
         continue;

@@ -46,6 +46,8 @@ export interface Document {
   blocks: Block[];
   meta: DocumentMeta;
   warnings: string[];
+  /** Pages are images with no usable text layer (a scan): nothing can be read without OCR. */
+  scanned?: boolean;
 }
 
 export const noOrigin = (): Origin => ({

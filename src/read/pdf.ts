@@ -91,6 +91,7 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
   const warnings: string[] = [];
   const blocks: Block[] = [];
   let title: string | null = null;
+  let scanned = false;
   try {
     const meta = await doc.getMetadata().catch(() => null);
     const info = meta?.info as { Title?: string } | undefined;
@@ -127,9 +128,10 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
       });
       page.cleanup();
     }
-    if (chars < MIN_CHARS_PER_PAGE * pages) warnings.push(`no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`);
+    scanned = chars < MIN_CHARS_PER_PAGE * pages;
+    if (scanned) warnings.push(`no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`);
   } finally {
     await doc.destroy();
   }
-  return { media: 'pdf', encoding: null, blocks, meta: { title }, warnings };
+  return { media: 'pdf', encoding: null, blocks, meta: { title }, warnings, scanned };
 }
