@@ -9,6 +9,7 @@ const runExtract = async (...a: Parameters<typeof import('./extract.ts').runExtr
 const runIngest = async (...a: Parameters<typeof import('./ingest.ts').runIngest>) => (await import('./ingest.ts')).runIngest(...a);
 const runExport = async (...a: Parameters<typeof import('./export.ts').runExport>) => (await import('./export.ts')).runExport(...a);
 const review = () => import('./review.ts');
+const crawlCli = () => import('./crawl.ts');
 
 const program = new Command('nianbao')
   .description('Collect, extract, check and review OGI annual reports (政府信息公开工作年度报告)')
@@ -65,6 +66,40 @@ program
   .option('--out <file>', 'write here instead of stdout')
   .option(...dbOption)
   .action(act((opts: { db: string; format: string; out?: string }) => runExport(opts)));
+
+const crawlOpts = (c: Command) => c
+  .requiredOption('--sources <file>', 'a source registry (JSON), e.g. corpora/starter.json')
+  .option('--max-requests <n>', 'stop after this many requests (a later run resumes)')
+  .option('--delay <ms>', 'minimum delay between requests to one host (default 1000; robots.txt Crawl-delay can raise it)')
+  .option('--allow-loopback', 'allow 127.0.0.1 / ::1 targets (tests, the demo); private ranges are always refused')
+  .option(...dbOption);
+
+crawlOpts(program.command('crawl').description('discover, fetch and ingest the reports of the registry\'s sites'))
+  .action(act(async (opts) => ((await (await crawlCli()).runCrawl(opts)).failed ? 1 : 0)));
+
+crawlOpts(program.command('run').description('crawl, then export the effective cells'))
+  .option('--format <format>', 'csv | jsonl', 'csv')
+  .option('--out <file>', 'export file (default: output/cells.csv beside the store)')
+  .action(act(async (opts) => {
+    const c = await crawlCli();
+    await c.runCrawl(opts);
+    return runExport({ db: opts.db, format: opts.format, out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}cells.${opts.format}` });
+  }));
+
+crawlOpts(program.command('schedule').description('keep running and re-crawl on a cron schedule'))
+  .requiredOption('--cron <expr>', 'cron expression, e.g. "0 3 * * 1" (Mondays 03:00)')
+  .action(act(async (opts) => (await crawlCli()).runSchedule(opts)));
+
+program.command('demo')
+  .description('start a simulated government site on 127.0.0.1 and run the whole pipeline against it')
+  .option('--out <file>', 'export file (default: cells.csv beside the store)')
+  .option(...dbOption)
+  .action(act(async (opts) => (await crawlCli()).runDemo(opts)));
+
+program.command('sources')
+  .description('source registries')
+  .command('check').argument('<file>')
+  .action(act(async (file: string) => (await crawlCli()).sourcesCheck(file)));
 
 program
   .command('rules')

@@ -127,6 +127,50 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('bodies_parent').on('bodies').column('parent').execute();
       },
     },
+    '0002_crawl': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createTable('crawl_runs')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('started_at', 'text', (c) => c.notNull())
+          .addColumn('finished_at', 'text')
+          .addColumn('sources', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createTable('frontier')
+          .addColumn('url', 'text', (c) => c.primaryKey())
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('source_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('depth', 'integer', (c) => c.notNull())
+          .addColumn('parent_url', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'integer')
+          .addColumn('etag', 'text')
+          .addColumn('last_modified', 'text')
+          .addColumn('sha256', 'text')
+          .addColumn('http_status', 'integer')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('error', 'text')
+          .addColumn('discovered_at', 'text', (c) => c.notNull())
+          .addColumn('fetched_at', 'text')
+          .execute();
+        await db.schema.createIndex('frontier_run').on('frontier').columns(['run_id', 'state']).execute();
+        await db.schema.createTable('fetch_log')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('run_id', 'integer', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('final_url', 'text')
+          .addColumn('status', 'integer')
+          .addColumn('bytes', 'integer')
+          .addColumn('ms', 'integer')
+          .addColumn('attempts', 'integer')
+          .addColumn('etag', 'text')
+          .addColumn('last_modified', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

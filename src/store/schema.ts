@@ -119,7 +119,56 @@ export interface BodiesTable {
   region_code: string | null;
 }
 
+export interface CrawlRunsTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
+  sources: string;
+}
+
+export interface FrontierTable {
+  url: string;
+  host: string;
+  source_id: string;
+  /** list (a report column page) | page (a report page) | file (an attachment) */
+  kind: string;
+  depth: number;
+  parent_url: string | null;
+  /** pending | done | failed | gone (withdrawn: 404/410, never deleted) | skipped (robots, trap) */
+  state: string;
+  /** The crawl run that last finished this URL; URLs with another run id are due in the current run. */
+  run_id: number | null;
+  etag: string | null;
+  last_modified: string | null;
+  sha256: string | null;
+  http_status: number | null;
+  attempts: Generated<number>;
+  error: string | null;
+  discovered_at: string;
+  fetched_at: string | null;
+}
+
+export interface FetchLogTable {
+  id: Generated<number>;
+  run_id: number;
+  url: string;
+  final_url: string | null;
+  status: number | null;
+  bytes: number | null;
+  ms: number | null;
+  attempts: number | null;
+  etag: string | null;
+  last_modified: string | null;
+  /** new | changed | unchanged | not_modified | gone | failed | skipped */
+  outcome: string;
+  error: string | null;
+  at: string;
+}
+
 export interface Database {
+  crawl_runs: CrawlRunsTable;
+  frontier: FrontierTable;
+  fetch_log: FetchLogTable;
   documents: DocumentsTable;
   sightings: SightingsTable;
   reports: ReportsTable;

@@ -113,9 +113,16 @@ export class Store {
         run_id: run.id, tbl: c.table, row_key: c.row, col_key: c.col, value: c.value, raw: c.raw, kind: c.kind, unit: c.unit, source_json: JSON.stringify(c.source),
       }))).execute();
     }
-    await trx.updateTable('reports')
-      .set({ current_run_id: run.id, agency: r.agency, report_year: r.report_year, kind: r.kind, title: r.title, scope: r.scope, updated_at: at })
-      .where('id', '=', report.id).execute();
+    // The most complete reading is current: a report page without tables must not replace the
+    // attachment that holds them; among equally complete readings the newest wins.
+    const current = await trx.selectFrom('reports').innerJoin('runs', 'runs.id', 'reports.current_run_id')
+      .select((eb) => eb.selectFrom('cells').select((e) => e.fn.countAll<number>().as('n')).whereRef('cells.run_id', '=', 'runs.id').as('cells'))
+      .where('reports.id', '=', report.id).executeTakeFirst();
+    if (!current || Number(current.cells ?? 0) <= record.cells.length) {
+      await trx.updateTable('reports')
+        .set({ current_run_id: run.id, agency: r.agency, report_year: r.report_year, kind: r.kind, title: r.title, scope: r.scope, updated_at: at })
+        .where('id', '=', report.id).execute();
+    }
     return { runId: run.id, reportId: report.id };
   }
 

@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { extractTextBytes } from '../../src/pipeline.ts';
-import { layoutKeys, PLAIN } from '../render/layout.ts';
-import { renderHtml } from '../render/render.ts';
+import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
+import { renderHtml } from '../../src/demo/render.ts';
 
 function generated(i: number): Uint8Array {
   const cells = new Map(layoutKeys(i % 2 ? 'v2021' : 'v2019').map((k, j) => [k, String((i * 31 + j * 7) % 50)]));

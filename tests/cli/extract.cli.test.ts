@@ -7,8 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ReportRecord } from '../../src/record.ts';
-import { renderHtml, renderTabText } from '../render/render.ts';
-import { PLAIN, layoutKeys } from '../render/layout.ts';
+import { renderHtml, renderTabText } from '../../src/demo/render.ts';
+import { PLAIN, layoutKeys } from '../../src/demo/layout.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');

@@ -5,8 +5,8 @@ import { extractTextBytes } from '../../src/pipeline.ts';
 import { parseValue } from '../../src/extract/value.ts';
 import type { ReportRecord } from '../../src/record.ts';
 import { fixtureReport } from '../render/arbitrary.ts';
-import type { FixtureReport, Variation } from '../render/layout.ts';
-import { renderDump, renderHtml, renderSpacedText, renderTabText } from '../render/render.ts';
+import type { FixtureReport, Variation } from '../../src/demo/layout.ts';
+import { renderDump, renderHtml, renderSpacedText, renderTabText } from '../../src/demo/render.ts';
 
 const variation = fc.record<Variation>({ fullWidthBrackets: fc.boolean(), spacesInLabels: fc.boolean(), traditional: fc.boolean(), subtotalRow: fc.constant(false) });
 const utf8 = (s: string) => new TextEncoder().encode(s);

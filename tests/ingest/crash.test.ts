@@ -7,8 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { layoutKeys, PLAIN } from '../render/layout.ts';
-import { renderHtml } from '../render/render.ts';
+import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
+import { renderHtml } from '../../src/demo/render.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readDocument, ReadError } from '../../src/read/index.ts';
 import { MAX_PDF_PAGES } from '../../src/read/pdf.ts';
 import { extractBytes } from '../../src/pipeline.ts';
-import { miniPdf, zipBomb } from '../render/minipdf.ts';
+import { miniPdf, zipBomb } from '../../src/demo/minipdf.ts';
 
 const oneLine = async (bytes: Uint8Array) => {
   try {

@@ -1,6 +1,6 @@
 // fast-check arbitraries for fixture reports: both versions, blanks, placeholders, signed changes.
 import fc from 'fast-check';
-import { layoutKeys, type FixtureReport, type Version } from './layout.ts';
+import { layoutKeys, type FixtureReport, type Version } from '../../src/demo/layout.ts';
 
 const AGENCIES = ['信阳市司法局', '莆田市林业局', '三明市人民政府', '平潭综合实验区', '上海市人民政府办公厅'];
 

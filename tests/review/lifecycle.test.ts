@@ -9,8 +9,8 @@ import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
 import { effectiveRecord } from '../../src/review/effective.ts';
 import { decide } from '../../src/review/queue.ts';
 import { Store } from '../../src/store/store.ts';
-import { layoutKeys, PLAIN } from '../render/layout.ts';
-import { renderHtml } from '../render/render.ts';
+import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
+import { renderHtml } from '../../src/demo/render.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
 function report(overrides: Record<string, string>, agency = '测试市林业局') {

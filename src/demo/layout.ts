@@ -1,4 +1,4 @@
-// Test fixture renderer, part 1: a report's printed cells → the official table layout as an
+// Report renderer, part 1: a report's printed cells → the official table layout as an
 // abstract grid (cells with rowspan/colspan). render.ts turns it into HTML, tab text or dumps.
 // Printed labels follow the State Council templates (report-format.md), written out here by hand.
 import * as OpenCC from 'opencc-js';

@@ -1,4 +1,4 @@
-// Test fixture renderer, part 2: layout → HTML (official template with rowspan/colspan), tab text
+// Report renderer, part 2: layout → HTML (official template with rowspan/colspan), tab text
 // like a copy from Word, and crawler dumps with one cell per line.
 import iconv from 'iconv-lite';
 import { layoutTable2, layoutTable3, layoutTable4, labelText, PLAIN, type FixtureReport, type LTable, type Variation } from './layout.ts';
