@@ -31,16 +31,19 @@ export class HostThrottle {
     return Math.max(this.delay, this.floor);
   }
 
-  /** Wait until this host may be asked again, then mark the request's start. */
+  /**
+   * Wait until this host may be asked again. The delay counts from the end of the previous
+   * response, so the gap the server sees between two requests is never shorter than the delay.
+   */
   async before(): Promise<void> {
     const wait = this.last + this.currentDelay - Date.now();
     if (this.last && wait > 0) await sleep(wait);
-    this.last = Date.now();
-    this.starts.push(this.last);
+    this.starts.push(Date.now());
   }
 
   /** AutoThrottle: move halfway towards latency / target concurrency; never faster after an error. */
   after(latencyMs: number, failed: boolean): void {
+    this.last = Date.now();
     const target = latencyMs / this.opts.targetConcurrency;
     let next = (this.delay + target) / 2;
     if (failed) next = Math.max(next, this.delay);

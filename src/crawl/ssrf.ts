@@ -15,7 +15,7 @@ loopback.addAddress('::1', 'ipv6');
 
 const forbidden = new BlockList();
 for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) forbidden.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::', 128], ['::ffff:0:0', 96]] as const) forbidden.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::', 128]] as const) forbidden.addSubnet(net, bits, 'ipv6');
 
 export class BlockedAddressError extends Error {
   override name = 'BlockedAddressError';
