@@ -18,6 +18,8 @@ export interface Segment {
   rows: RawRow[];
   /** All normalised label text seen in the region, for version detection. */
   text: string;
+  /** Label tokens before the region's first value: the header, whose positions (PDF) locate columns. */
+  header: Token[];
 }
 
 // Anchors are words printed inside the tables, not section headings: narrative sections mention the
@@ -50,7 +52,7 @@ export function segment(tokens: Token[]): Segment[] {
   };
   const open = (table: TableId) => {
     flush();
-    current = { table, rows: [], text: '' };
+    current = { table, rows: [], text: '', header: [] };
     segments.push(current);
     seenTables = true;
   };
@@ -76,7 +78,11 @@ export function segment(tokens: Token[]): Segment[] {
         }
         const target = anchorOf(tok.norm, joined(), (current as Segment | null)?.table ?? null, seenTables);
         if (target) open(target);
-        if (current) (current as Segment).text += tok.norm;
+        if (current) {
+          const seg = current as Segment;
+          seg.text += tok.norm;
+          if (!seg.rows.length && !values.length) seg.header.push(tok);
+        }
         break;
       }
       case 'empty':

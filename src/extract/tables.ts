@@ -6,6 +6,7 @@ import type { Cell, FormatVersion, TableId } from '../record.ts';
 import type { RawRow, Segment } from './segment.ts';
 import type { Token } from './tokens.ts';
 import { parseValue } from './value.ts';
+import { columnCentres, columnWords, placeByPosition, type ColumnSpec } from './columns.ts';
 
 export interface TableReading {
   table: TableId;
@@ -171,6 +172,36 @@ class Collector {
   }
 }
 
+/** Blank cell for a column a positioned row leaves empty (its header is on the page, no text under it). */
+function blankAt(table: TableId, row: string, col: string, near: Token): Cell {
+  return makeCell(table, row, col, { ...near, text: '', kind: 'empty', origin: { ...near.origin, bbox: null, col_index: null } }, 'column_position');
+}
+
+/**
+ * Put a short positioned row: values where they sit, blanks under the known columns between them.
+ * Columns beyond the outermost values stay unread: the page may have cut them off.
+ */
+function putPositioned(out: Collector, row: string, cols: readonly string[], placed: Map<number, Token>, centres: Array<number | null>): void {
+  const any = [...placed.values()][0]!;
+  const first = Math.min(...placed.keys());
+  const last = Math.max(...placed.keys());
+  cols.forEach((col, i) => {
+    const tok = placed.get(i);
+    if (tok) out.put(makeCell(out.table, row, col, tok, 'column_position'));
+    else if (centres[i] !== null && i > first && i < last) out.put(blankAt(out.table, row, col, any));
+  });
+}
+
+const T3_HEADER: ColumnSpec[] = [
+  { key: 'natural_person', matches: (w) => w.includes('自然人') },
+  { key: 'legal.commercial', matches: (w) => w.startsWith('商业') },
+  { key: 'legal.research', matches: (w) => w.startsWith('科研') },
+  { key: 'legal.social_welfare', matches: (w) => w.startsWith('社会') },
+  { key: 'legal.legal_services', matches: (w) => w.startsWith('法律服') || w === '法律' },
+  { key: 'legal.other', matches: (w) => w === '其他' },
+  { key: 'total', matches: (w) => w === '总计' },
+];
+
 const where = (v: Token[]): string => {
   const o = v[0]?.origin;
   if (!o) return '';
@@ -277,6 +308,8 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   const pending: Array<{ after: Member | null; values: Token[]; label: string }> = [];
 
   const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n }))));
+  let cached: Array<number | null> | null = null;
+  const centres = () => (cached ??= columnCentres(segments.flatMap((s) => s.header), T3_HEADER, segments.flatMap((s) => s.rows.map((r) => r.values))));
   for (const seg of segments) {
     for (const raw of seg.rows) {
       let runs = [trimBlanks(raw.values, n, hint)];
@@ -294,6 +327,16 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
             values = fixed;
             resolved = 'row_sum';
             out.warnings.push(`table 3 row ${spec?.key ?? '?'}: ${n + 1} values for ${n} columns${where(values)}; the reading that satisfies the row sum was taken`);
+          }
+        }
+        if (values.length < n && spec && n === TABLE3_COLS.length) {
+          // Positioned text (PDF): blank cells print nothing, so place the values by column.
+          const placed = placeByPosition(values.filter((v) => v.kind !== 'empty'), centres());
+          if (placed?.size) {
+            group = spec.member;
+            last = spec;
+            putPositioned(out, spec.key, cols, placed, centres());
+            return;
           }
         }
         if (values.length !== n) {
@@ -351,6 +394,8 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
   const rows = members(templateOf(version ?? 'v2021').table4);
   const wide = rows.flatMap((r) => (r.cols ?? TABLE4_COLS).map((c) => [r.key, c] as const));
   const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: wide.length }))));
+  let cached: Array<number | null> | null = null;
+  const t4centres = () => (cached ??= table4Centres(segments.flatMap((s) => s.header), wide.length));
   for (const seg of segments) {
     for (const raw of seg.rows) {
       const values = trimBlanks(raw.values, wide.length, hint);
@@ -367,6 +412,18 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
         out.putRow(spec.key, TABLE4_COLS, five);
         continue;
       }
+      const placed = values.length < wide.length ? placeByPosition(values.filter((v) => v.kind !== 'empty'), t4centres()) : null;
+      if (placed?.size) {
+        const any = [...placed.values()][0]!;
+        const first = Math.min(...placed.keys());
+        const last = Math.max(...placed.keys());
+        wide.forEach(([row, col], i) => {
+          const tok = placed.get(i);
+          if (tok) out.put(makeCell('table4', row, col, tok, 'column_position'));
+          else if (i > first && i < last) out.put(blankAt('table4', row, col, any));
+        });
+        continue;
+      }
       if (raw.values.some((v) => v.kind === 'value')) {
         out.warnings.push(`table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`);
         out.dropped.push({ row: null, cols: TABLE4_COLS });
@@ -374,4 +431,13 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
     }
   }
   return out.result(out.cells.length ? version : null);
+}
+
+/** Table 4's fifteen column centres from its third header row (维持 纠正 其他 审结 总计, three times). */
+function table4Centres(header: Token[], n: number): Array<number | null> {
+  const heads = header.filter((t) => t.origin.bbox);
+  // Every header word that names a result column, in x order; all fifteen or none.
+  const xs = columnWords(heads).filter((w) => /维持|纠正|其他结果|^其他$|审结|^总计$/.test(w.text)).map((w) => w.x).sort((a, b) => a - b);
+  const distinct = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 4);
+  return distinct.length === n ? distinct : Array.from({ length: n }, () => null);
 }
