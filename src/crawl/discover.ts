@@ -1,6 +1,5 @@
 // Links on a page → what to crawl next: more list pages (pagination), report pages, attachments.
-import { Parser } from 'htmlparser2';
-import { decodeHTML } from 'entities';
+import * as cheerio from 'cheerio';
 import type { Source } from './registry.ts';
 import { inScope, normalizeUrl, trapReason } from './url.ts';
 
@@ -20,29 +19,15 @@ const REPORT_URL = /xxgkAnnualReport\.jsp\?.*fbtime=\d{4}|OpennessAnnualReport\/
 const PAGINATION_TEXT = /^(?:下一页|下页|尾页|末页|上一页|上页|首页|第?\d{1,3}页?|>|>>|»)$/;
 const PAGINATION_URL = /(?:index|list|default)_\d{1,4}\.s?html?$|[?&](?:page|pageNo|pageIndex|p|curPage)=\d{1,4}(?:&|$)/i;
 
-/** All `<a href>` links with their text, resolved against the page URL. */
+/** All `<a href>` links with their text (or title), resolved against the page URL. */
 export function links(html: string, base: string): Array<{ url: string; text: string }> {
+  const $ = cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true } });
   const out: Array<{ url: string; text: string }> = [];
-  let href: string | null = null;
-  let text: string[] = [];
-  const parser = new Parser({
-    onopentag(name, attrs) {
-      if (name === 'a' && attrs.href) {
-        href = attrs.href;
-        text = [attrs.title ?? ''];
-      }
-    },
-    ontext(t) {
-      if (href !== null) text.push(t);
-    },
-    onclosetag(name) {
-      if (name !== 'a' || href === null) return;
-      const url = normalizeUrl(decodeHTML(href), base);
-      if (url) out.push({ url, text: decodeHTML(text.join('')).replace(/\s+/g, ' ').trim() });
-      href = null;
-    },
-  }, { decodeEntities: false });
-  parser.end(html);
+  $('a[href]').each((_, a) => {
+    const el = $(a);
+    const url = normalizeUrl(el.attr('href') ?? '', base);
+    if (url) out.push({ url, text: `${el.attr('title') ?? ''}${el.text()}`.replace(/\s+/g, ' ').trim() });
+  });
   return out;
 }
 

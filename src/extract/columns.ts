@@ -1,6 +1,7 @@
 // Column positions for positioned text (PDF): where each column's header word sits, refined by
 // rows that print every value. Rows that print fewer values (blank cells leave no text) are then
 // read by position, but only when every value falls unambiguously into one column.
+import { normalizeLabel } from './normalize.ts';
 import type { Token } from './tokens.ts';
 
 export interface ColumnSpec {
@@ -25,14 +26,14 @@ export function columnWords(header: Token[]): Word[] {
     const text = t.text.normalize('NFKC').trim();
     const parts = text.split(/\s+/);
     if (parts.length === 1) {
-      out.push({ text: parts[0]!, x: (b[0] + b[2]) / 2 });
+      out.push({ text: normalizeLabel(parts[0]!), x: (b[0] + b[2]) / 2 });
       continue;
     }
     const perChar = (b[2] - b[0]) / text.length;
     let at = 0;
     for (const p of parts) {
       const start = text.indexOf(p, at);
-      out.push({ text: p, x: b[0] + perChar * (start + p.length / 2) });
+      out.push({ text: normalizeLabel(p), x: b[0] + perChar * (start + p.length / 2) });
       at = start + p.length;
     }
   }

@@ -8,6 +8,8 @@ export interface RawRow {
   label: string;
   /** Where each label token ends in `label` (a wrapped label may be followed by a stray fragment). */
   cuts: number[];
+  /** The label tokens themselves (their positions locate table 2's columns in PDFs). */
+  labelTokens: Token[];
   values: Token[];
   /** Values came from one printed row (a grid or a separated line), not from a one-per-line dump. */
   rowMode: boolean;
@@ -45,7 +47,7 @@ export function segment(tokens: Token[]): Segment[] {
     if (current && values.length) {
       let end = 0;
       const cuts = labels.map((t) => (end += t.norm.length));
-      current.rows.push({ label: joined(), cuts, values, rowMode: sameRow(values) });
+      current.rows.push({ label: joined(), cuts, labelTokens: labels, values, rowMode: sameRow(values) });
       labels = [];
     }
     values = [];

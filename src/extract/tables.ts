@@ -192,6 +192,21 @@ function putPositioned(out: Collector, row: string, cols: readonly string[], pla
   });
 }
 
+/** Table 2 column headers (both versions), for positions in PDFs. */
+const T2_HEADER: Array<[string, RegExp]> = [
+  ['issued', /本年制发/], ['repealed', /本年废止/], ['in_force', /现行有效/], ['decisions', /处理决定/], ['amount', /收费金额|采购总金额/],
+  ['newly_made', /本年新制作/], ['newly_published', /本年新公开/], ['total_published', /对外公开总/], ['prev_items', /上一年/], ['change', /增\/?减|增减/], ['items', /采购项目/],
+];
+
+/** Remember where each table-2 column header word sits (the latest block's header wins). */
+function noteHeaderPositions(tokens: Token[], into: Map<string, number>): void {
+  const ws = columnWords(tokens.filter((t) => t.origin.bbox));
+  for (const [col, re] of T2_HEADER) {
+    const w = ws.find((x) => re.test(x.text));
+    if (w) into.set(col, w.x);
+  }
+}
+
 const T3_HEADER: ColumnSpec[] = [
   { key: 'natural_person', matches: (w) => w.includes('自然人') },
   { key: 'legal.commercial', matches: (w) => w.startsWith('商业') },
@@ -226,14 +241,25 @@ export function readTable2(segments: Segment[]): TableReading {
   // In flattened text a block's caption and header rows end with the same spacer cells as its
   // value rows (merged cells become tabs): they say how many trailing blanks are not cells.
   let blockSpacer: number | null = null;
+  const headerX = new Map<string, number>();
   for (const { raw, spec } of matched) {
     if (!spec) {
       if (raw.rowMode && raw.values.length && raw.values.every((v) => v.kind === 'empty')) blockSpacer = raw.values.length;
       continue;
     }
+    noteHeaderPositions(raw.labelTokens, headerX);
     {
       const cols = spec.cols ?? [];
       const values = trimBlanks(raw.values, cols.length, blockSpacer ?? hint);
+      if (values.length < cols.length) {
+        // Positioned text (PDF): a blank cell prints nothing; place values under their block's header.
+        const centres = cols.map((c) => headerX.get(c) ?? null);
+        const placed = placeByPosition(values.filter((v) => v.kind !== 'empty'), centres);
+        if (placed?.size) {
+          putPositioned(out, spec.key, cols, placed, centres);
+          continue;
+        }
+      }
       if (values.length !== cols.length) {
         out.warnings.push(`table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`);
         out.dropped.push({ row: spec.key, cols });
@@ -437,7 +463,9 @@ export function readTable4(segments: Segment[], version: FormatVersion | null): 
 function table4Centres(header: Token[], n: number): Array<number | null> {
   const heads = header.filter((t) => t.origin.bbox);
   // Every header word that names a result column, in x order; all fifteen or none.
-  const xs = columnWords(heads).filter((w) => /维持|纠正|其他结果|^其他$|审结|^总计$/.test(w.text)).map((w) => w.x).sort((a, b) => a - b);
-  const distinct = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 4);
+  // Wrapped headers ("结果/维持", "其他结/果", "尚未/审结") give one or two pieces per column;
+  // pieces of one column share its x.
+  const xs = columnWords(heads).filter((w) => /^(?:结果维|结果纠|维持|纠正|其他|尚未|审结|总计)/.test(w.text)).map((w) => w.x).sort((a, b) => a - b);
+  const distinct = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 6);
   return distinct.length === n ? distinct : Array.from({ length: n }, () => null);
 }

@@ -75,6 +75,21 @@ function cells(line: Run[]): Run[] {
   return out;
 }
 
+/** The document info title, through pdf-parse (the design card's PDF package; same pdf.js inside). */
+async function documentTitle(bytes: Uint8Array): Promise<string | null> {
+  const { PDFParse } = await import('pdf-parse');
+  const parser = new PDFParse({ data: new Uint8Array(bytes), cMapUrl: CMAP_URL, cMapPacked: true, standardFontDataUrl: FONT_URL, verbosity: 0 });
+  try {
+    const info = await parser.getInfo();
+    const t = (info.info as { Title?: unknown } | undefined)?.Title;
+    return typeof t === 'string' && t.trim() ? t.trim() : null;
+  } catch {
+    return null; // the info dictionary is optional; the text layer decides what the PDF is
+  } finally {
+    await parser.destroy();
+  }
+}
+
 export async function readPdf(bytes: Uint8Array): Promise<Document> {
   const { getDocument } = await loadPdfjs();
   let doc;
@@ -93,9 +108,7 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
   let title: string | null = null;
   let scanned = false;
   try {
-    const meta = await doc.getMetadata().catch(() => null);
-    const info = meta?.info as { Title?: string } | undefined;
-    title = info?.Title?.trim() || null;
+    title = await documentTitle(bytes);
     const pages = Math.min(doc.numPages, MAX_PDF_PAGES);
     if (doc.numPages > MAX_PDF_PAGES) warnings.push(`PDF has ${doc.numPages} pages; only the first ${MAX_PDF_PAGES} were read`);
     let chars = 0;

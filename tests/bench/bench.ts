@@ -46,3 +46,28 @@ if (real.length) {
   const r = measure(real, 3);
   console.log(`corpus HTML (${real.length} pages, avg ${r.avgKb.toFixed(0)} KB): ${r.perSecond.toFixed(0)} reports/s, ${r.mbPerSecond.toFixed(1)} MB/s`);
 }
+
+// PDF pages per second (text layer), on reports drawn by the test renderer in a CID Chinese font.
+const { hasCjkFont, renderPdf } = await import('../render/pdf.ts');
+const { extractBytes } = await import('../../src/pipeline.ts');
+if (hasCjkFont()) {
+  const pdfs: Uint8Array[] = [];
+  for (let i = 0; i < 4; i++) {
+    const version = i % 2 ? 'v2021' : 'v2019';
+    const cells = new Map(layoutKeys(version).map((k, j) => [k, String((i * 17 + j * 3) % 40)]));
+    pdfs.push(await renderPdf({ version, agency: '基准测试市司法局', year: version === 'v2021' ? 2023 : 2020, cells }, { ...PLAIN, filledBorders: i % 2 === 0, splitTables: true }));
+  }
+  const pageCount = (b: Uint8Array) => (Buffer.from(b).toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  let pages = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 4000) {
+    for (const p of pdfs) {
+      await extractBytes(p, { path: 'bench.pdf' });
+      pages += pageCount(p);
+    }
+  }
+  const s = (performance.now() - t0) / 1000;
+  console.log(`text-layer PDF: ${(pages / s).toFixed(0)} pages/s (${pdfs.map(pageCount).join('+')} pages per round)`);
+} else {
+  console.log('text-layer PDF: skipped (fonts-wqy-microhei not installed)');
+}
