@@ -58,24 +58,43 @@ export function columnCentres(header: Token[], cols: ColumnSpec[], fullRows: Tok
   return known.every((c, i) => i === 0 || c > known[i - 1]!) ? centres : cols.map(() => null);
 }
 
+/** Combinations of k indexes out of n, in order (small n only: tables have at most 15 columns). */
+function* choose(n: number, k: number, from = 0, acc: number[] = []): Generator<number[]> {
+  if (acc.length === k) {
+    yield acc;
+    return;
+  }
+  for (let i = from; i <= n - (k - acc.length); i++) yield* choose(n, k, i + 1, [...acc, i]);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 /**
- * Place each value of a short row into the column whose centre is nearest, if that is unambiguous
- * (closer than 45 % of the distance to the neighbouring centre). Returns column index → token, or
- * null when any value cannot be placed for sure.
+ * Place the values of a short row (blank cells print nothing) into columns. Values and columns are
+ * both in x order, so a reading is a choice of which columns are empty; each reading may shift all
+ * values by one small common offset (headers aligned differently from numbers). A reading is taken
+ * only when it fits closely and clearly better than any other. Returns column index → token, or null.
  */
 export function placeByPosition(values: Token[], centres: Array<number | null>): Map<number, Token> | null {
   const known = centres.map((c, i) => [c, i] as const).filter((p): p is readonly [number, number] => p[0] !== null);
-  if (known.length < 2) return null;
-  const placed = new Map<number, Token>();
-  for (const v of values) {
-    const x = centre(v);
-    if (x === null || v.kind !== 'value') return null;
-    const order = [...known].sort((a, b) => Math.abs(a[0] - x) - Math.abs(b[0] - x));
-    const [best, second] = order;
-    const spacing = Math.min(...known.slice(1).map((k, i) => k[0] - known[i]![0]));
-    if (!best || (second && Math.abs(best[0] - x) > 0.45 * Math.abs(second[0] - best[0])) || Math.abs(best[0] - x) > 0.45 * spacing) return null;
-    if (placed.has(best[1])) return null;
-    placed.set(best[1], v);
+  if (known.length < 2 || !values.length || values.length > known.length) return null;
+  const xs = values.map(centre);
+  if (xs.some((x) => x === null) || values.some((v) => v.kind !== 'value')) return null;
+  // The typical distance between neighbouring columns scales every tolerance.
+  const spacing = median(known.slice(1).map((k, i) => k[0] - known[i]![0]));
+  const scored: Array<{ combo: number[]; cost: number; worst: number }> = [];
+  for (const combo of choose(known.length, values.length)) {
+    const diffs = combo.map((j, i) => xs[i]! - known[j]![0]);
+    const offset = median(diffs);
+    if (Math.abs(offset) > 0.45 * spacing) continue;
+    const residuals = diffs.map((d) => Math.abs(d - offset));
+    scored.push({ combo, cost: residuals.reduce((a, b) => a + b, 0), worst: Math.max(...residuals) });
   }
-  return placed;
+  scored.sort((a, b) => a.cost - b.cost);
+  const [best, second] = scored;
+  if (!best || best.worst > 0.35 * spacing || (second && second.cost - best.cost < 0.5 * spacing)) return null;
+  return new Map(best.combo.map((j, i) => [known[j]![1], values[i]!]));
 }

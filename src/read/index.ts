@@ -40,13 +40,16 @@ export function readTextDocument(bytes: Uint8Array, opts: ReadOptions = {}): Doc
   return media === 'html' ? readHtml(text, encoding) : readText(text, encoding);
 }
 
-/** Every supported medium: HTML, text, PDF (text layer), DOCX, DOC/WPS (OLE). */
+/** Every supported medium: HTML, text, PDF (text layer), DOCX, OFD, DOC/WPS (OLE). */
 export async function readDocument(bytes: Uint8Array, opts: ReadOptions = {}): Promise<Document> {
   const media = sniffMedia(bytes, opts.nameHint ?? '');
   try {
     switch (media) {
       case 'pdf': return await (await import('./pdf.ts')).readPdf(bytes);
-      case 'zip': return await (await import('./word.ts')).readDocx(bytes);
+      case 'zip': {
+        const ofd = await import('./ofd.ts');
+        return ofd.isOfd(bytes) ? ofd.readOfd(bytes) : await (await import('./word.ts')).readDocx(bytes);
+      }
       case 'ole': return await (await import('./word.ts')).readDoc(bytes);
       default: return readTextDocument(bytes, opts);
     }
