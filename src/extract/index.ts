@@ -76,6 +76,31 @@ function scannedRecord(doc: Document, src: SourceInfo, report: ReturnType<typeof
   });
 }
 
+/**
+ * Digits a text layer split ("1 2") were joined; keep the joined number only where a sum proves it.
+ * Where a check involving the cell fails or cannot be made, say so; where no sum covers it (table 2),
+ * do not print a number at all.
+ */
+function provenJoins(cells: ReportRecord['cells'], findings: Finding[], warnings: string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of cells) {
+    if (c.source.resolved_by !== 'joined_digits') continue;
+    const ref: [TableId, string, string] = [c.table, c.row, c.col];
+    const doubtful = findings.some((f) => f.status !== 'pass' && f.cells.some((x) => x[0] === c.table && x[1] === c.row && x[2] === c.col));
+    if (c.table === 'table2') {
+      warnings.push(`table2 ${c.row}/${c.col}: digits with a gap ("${c.raw}") and no sum to prove them; not read as a number`);
+      c.kind = 'text';
+      c.value = null;
+      out.push({ rule: 'E-JOIN', level: 'hard', status: 'not_assessable', cells: [ref], left: null, right: null, delta: null, blame: 'extraction', message: `「${c.raw}」数字间有空隙，表二无勾稽关系可证明，未按数字读取` });
+      continue;
+    }
+    out.push(doubtful
+      ? { rule: 'E-JOIN', level: 'hard', status: 'not_assessable', cells: [ref], left: c.value, right: null, delta: null, blame: 'extraction', message: `「${c.raw}」数字间有空隙，合并读为${c.value}，但相关勾稽关系不成立或无法判断，需人工核对` }
+      : { rule: 'E-JOIN', level: 'hard', status: 'pass', cells: [ref], left: c.value, right: null, delta: null, blame: 'extraction', message: `「${c.raw}」数字间有空隙，合并读为${c.value}，勾稽关系证明无误` });
+  }
+  return out;
+}
+
 export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const meta = extractMetadata(doc, { url: src.url });
   const segments = segment(tokenize(doc));
@@ -117,12 +142,18 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   if (ogi && yearVersion) {
     for (const [t, v] of Object.entries(versions)) if (v && v !== yearVersion && t !== 'table4') warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
   }
+  /** The HARD checks, after split digits were either proven by them or turned back into text. */
+  const selfChecks = (cs: ReportRecord['cells'], w: string[]) => {
+    const hard = hardFindings({ cells: cs });
+    const joins = provenJoins(cs, hard, w);
+    return [...joins, ...(joins.some((j) => j.cells[0]![0] === 'table2') ? hardFindings({ cells: cs }) : hard)];
+  };
   const record: ReportRecord = {
     schema: 'nianbao.report/1',
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
     report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
     cells,
-    findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...hardFindings({ cells })] : [],
+    findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...selfChecks(cells, warnings)] : [],
     warnings,
     narrative: ogi ? extractNarrative(doc) : { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },

@@ -96,8 +96,12 @@ export function detectVersion(text: string, pick: (t: FormatTemplate) => TableTe
 
 const templateOf = (v: FormatVersion): FormatTemplate => TEMPLATES.find((t) => t.version === v)!;
 
+/** Digits with a visible gap inside one cell ("1 2"): joined, but only the sums can prove it. */
+const SPLIT_DIGITS = /\d\s+\d/;
+
 function makeCell(table: TableId, row: string, col: string, tok: Token, resolvedBy?: string): Cell {
   const p = parseValue(tok.text);
+  if (p.kind === 'number' && SPLIT_DIGITS.test(tok.text)) resolvedBy ??= 'joined_digits';
   const o = tok.origin;
   return {
     table, row, col,

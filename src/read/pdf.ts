@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Block, Document } from './document.ts';
 import { layoutPage, type Run } from './positioned.ts';
+import { garbageShare, repairMojibake } from './repair.ts';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -74,6 +75,7 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
     if (doc.numPages > MAX_PDF_PAGES) warnings.push(`PDF has ${doc.numPages} pages; only the first ${MAX_PDF_PAGES} were read`);
     let chars = 0;
     const tableIndex = { next: 0 };
+    const pageRuns: Run[][] = [];
     for (let p = 1; p <= pages; p++) {
       const page = await doc.getPage(p);
       const content = await page.getTextContent();
@@ -84,11 +86,21 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
         runs.push({ text: item.str, x, y, w: item.width, h: Math.abs(item.height || d) });
         chars += item.str.trim().length;
       }
-      layoutPage(runs, p, blocks, tableIndex);
+      pageRuns.push(runs);
       page.cleanup();
     }
-    scanned = chars < MIN_CHARS_PER_PAGE * pages;
-    if (scanned) warnings.push(`no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`);
+    // Latin-1 mojibake of GBK: repair when most suspicious runs decode cleanly into Chinese.
+    const suspects = pageRuns.flat().filter((r) => /[\u0080-\u00ff]/.test(r.text) && !/[\u3400-\u9fff]/.test(r.text));
+    const repaired = suspects.map((r) => repairMojibake(r.text));
+    if (suspects.length >= 3 && repaired.filter(Boolean).length >= 0.7 * suspects.length) {
+      suspects.forEach((r, i) => { if (repaired[i]) r.text = repaired[i]!; });
+      warnings.push(`text layer repaired: ${repaired.filter(Boolean).length} runs of latin-1 mojibake decoded as GBK`);
+    }
+    const unusable = garbageShare(pageRuns.flat().map((r) => r.text)) > 0.3;
+    if (unusable) warnings.push('text layer unusable (fonts without ToUnicode: private-use or replacement characters); OCR is not available, so its tables were not read');
+    pageRuns.forEach((runs, i) => layoutPage(runs, i + 1, blocks, tableIndex));
+    scanned = unusable || chars < MIN_CHARS_PER_PAGE * pages;
+    if (scanned && !unusable) warnings.push(`no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`);
   } finally {
     await doc.destroy();
   }

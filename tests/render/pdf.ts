@@ -10,6 +10,8 @@ export const hasCjkFont = () => existsSync(CJK_FONT);
 
 export interface PdfVariation extends Variation {
   filledBorders: boolean;
+  /** Cells whose digits the text layer splits ("1 2"): drawn digit by digit with a small gap. */
+  splitDigits?: Set<string>;
   /** Start a table near the bottom of a page so that it continues on the next one. */
   splitTables: boolean;
 }
@@ -19,6 +21,7 @@ const FONT_SIZE = 8;
 const LINE = 10;
 
 interface Placed {
+  key?: string;
   text: string;
   row: number;
   col: number;
@@ -39,7 +42,7 @@ function place(t: LTable): { cells: Placed[]; cols: number } {
       while (taken[r]![c]) c++;
       const rs = cell.rowspan ?? 1, cs = cell.colspan ?? 1;
       for (let dr = 0; dr < rs; dr++) for (let dc = 0; dc < cs; dc++) (taken[r + dr] ??= [])[c + dc] = true;
-      cells.push({ text: cell.text, row: r, col: c, rowspan: rs, colspan: cs, value: cell.key !== undefined });
+      cells.push({ key: cell.key, text: cell.text, row: r, col: c, rowspan: rs, colspan: cs, value: cell.key !== undefined });
       c += cs;
       cols = Math.max(cols, c);
     }
@@ -122,6 +125,14 @@ export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filled
         }
         const lines = c.value ? [c.text] : wrap(c.text, w); // digits are narrow: numbers never wrap
         const top = y + (h - lines.length * LINE) / 2;
+        if (c.key && v.splitDigits?.has(c.key) && c.text.length > 1) {
+          // "1 2": the first digit, a gap of 3 pt, then the rest.
+          const first = c.text.slice(0, 1);
+          const x0 = x + w / 2 - 6;
+          doc.fillColor('black').text(first, x0, top + 1, { lineBreak: false });
+          doc.text(c.text.slice(1), x0 + doc.widthOfString(first) + 3, top + 1, { lineBreak: false });
+          continue;
+        }
         lines.forEach((l, i) => doc.fillColor('black').text(l, x + 2, top + i * LINE + 1, { width: w - 4, align: c.value || c.col > 0 ? 'center' : 'left', lineBreak: false }));
       }
       y += heights[row]!;
