@@ -76,6 +76,19 @@ function scannedRecord(doc: Document, src: SourceInfo, report: ReturnType<typeof
   });
 }
 
+/** Any table with OCR-read cells goes to a person, even when its sums hold. */
+function ocrFindings(cells: ReportRecord['cells']): Finding[] {
+  return TABLES.flatMap((t) => {
+    const ocr = cells.filter((c) => c.table === t && c.source.ocr);
+    if (!ocr.length) return [];
+    const low = ocr.filter((c) => (c.source.confidence ?? 0) < 0.8).length;
+    return [{
+      rule: 'E-OCR', level: 'hard' as const, status: 'not_assessable' as const, cells: ocr.map((c) => [c.table, c.row, c.col] as [TableId, string, string]), left: null, right: null, delta: null, blame: 'extraction' as const,
+      message: `${t}：${ocr.length}个单元格由OCR识别（${low}个置信度低于80%），须人工对照原件核对`,
+    }];
+  });
+}
+
 /**
  * Digits a text layer split ("1 2") were joined; keep the joined number only where a sum proves it.
  * Where a check involving the cell fails or cannot be made, say so; where no sum covers it (table 2),
@@ -153,7 +166,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
     report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
     cells,
-    findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...selfChecks(cells, warnings)] : [],
+    findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...ocrFindings(cells), ...selfChecks(cells, warnings)] : [],
     warnings,
     narrative: ogi ? extractNarrative(doc) : { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },

@@ -100,6 +100,20 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
     if (unusable) warnings.push('text layer unusable (fonts without ToUnicode: private-use or replacement characters); OCR is not available, so its tables were not read');
     pageRuns.forEach((runs, i) => layoutPage(runs, i + 1, blocks, tableIndex));
     scanned = unusable || chars < MIN_CHARS_PER_PAGE * pages;
+    if (scanned && !unusable) {
+      const ocr = await import('./ocr.ts');
+      const images = ocr.ocrAvailable() ? await ocr.pageImages(doc, pages) : [];
+      if (images.length) {
+        const read = await ocr.ocrPages(images);
+        blocks.splice(0, blocks.length, ...read.blocks);
+        // With no table grid found, the scan still needs a person (but its title may now be known).
+        scanned = read.blocks.every((b) => b.type !== 'table');
+        warnings.push(scanned
+          ? `image-only PDF: OCR found no ruled table on ${images.length} page images; tables not read`
+          : `image-only PDF: ${read.cells} table cells read by OCR from ${images.length} page images; every OCR table goes to review`);
+        return { media: 'pdf', encoding: null, blocks, meta: { title }, warnings, scanned };
+      }
+    }
     if (scanned && !unusable) warnings.push(`no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`);
   } finally {
     await doc.destroy();
