@@ -226,7 +226,7 @@ export class Crawler {
     if (known) this.summary.changed++;
     const source = this.sources.get(row.source_id);
     if (row.kind !== 'list') {
-      const res = await ingestBytes(this.store, r.body, { location: r.finalUrl, url: r.finalUrl, contentType: r.contentType }, this.now()).catch((e: Error) => {
+      const res = await ingestBytes(this.store, r.body, { location: r.finalUrl, url: r.finalUrl, contentType: r.contentType, nameHint: r.filename }, this.now()).catch((e: Error) => {
         log.warn({ url: row.url, reason: e.message }, 'not ingested');
         return null;
       });

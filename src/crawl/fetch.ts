@@ -1,5 +1,6 @@
 // HTTP fetching: undici with timeouts, a body size limit, manual redirects (each hop SSRF-checked),
 // retries with backoff that honour Retry-After, and conditional requests from stored validators.
+import iconv from 'iconv-lite';
 import { Agent, request } from 'undici';
 import { BlockedAddressError, checkLiteralHost, guardedLookup, systemResolver, type Resolver } from './ssrf.ts';
 import { normalizeUrl } from './url.ts';
@@ -34,6 +35,8 @@ export interface FetchResult {
   finalUrl: string;
   status: number;
   contentType: string | null;
+  /** The attachment's name from Content-Disposition (GBK repaired), for logs and sniffing hints. */
+  filename: string | null;
   etag: string | null;
   lastModified: string | null;
   body: Uint8Array | null;
@@ -86,7 +89,7 @@ export class Fetcher {
   /** GET with redirects and retries; never throws (the error is in the result). */
   async fetch(url: string, validators: Validators = {}, hooks: RequestHooks = NO_HOOKS): Promise<FetchResult> {
     const t0 = performance.now();
-    const res: FetchResult = { url, finalUrl: url, status: 0, contentType: null, etag: null, lastModified: null, body: null, ms: 0, attempts: 0, redirects: [], error: null };
+    const res: FetchResult = { url, finalUrl: url, status: 0, contentType: null, filename: null, etag: null, lastModified: null, body: null, ms: 0, attempts: 0, redirects: [], error: null };
     let current = url;
     const seen = new Set([url]);
     for (let hop = 0; ; hop++) {
@@ -137,6 +140,7 @@ export class Fetcher {
       const r = await request(url, { method: 'GET', headers, dispatcher: this.agent, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
       res.status = r.statusCode;
       res.contentType = header(r.headers, 'content-type');
+      res.filename = dispositionFilename(header(r.headers, 'content-disposition'));
       res.etag = header(r.headers, 'etag');
       res.lastModified = header(r.headers, 'last-modified');
       const location = header(r.headers, 'location');
@@ -181,4 +185,28 @@ export class Fetcher {
       return { retryable: !blocked };
     }
   }
+}
+
+/**
+ * The file name of a Content-Disposition header. Servers send GBK names as raw bytes, which arrive
+ * as latin-1 mojibake: re-decode them as gb18030. RFC 5987 `filename*=UTF-8''…` wins when present.
+ * Used only as a hint and in logs: a file name never becomes a path.
+ */
+export function dispositionFilename(header: string | null): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*([\w-]+)''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      const bytes = Buffer.from(decodeURIComponent(star[2]!.trim()).split('').map((c) => c.charCodeAt(0) & 0xff));
+      return /utf-?8/i.test(star[1]!) ? decodeURIComponent(star[2]!.trim()) : iconv.decode(bytes, 'gb18030');
+    } catch {
+      // fall through to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1]?.trim();
+  if (!plain) return null;
+  if (/^[\x00-\x7f]*$/.test(plain)) return plain;
+  const raw = Buffer.from(plain, 'latin1');
+  const decoded = iconv.decode(raw, 'gb18030');
+  return /[\u3400-\u9fff]/.test(decoded) && !decoded.includes('\ufffd') ? decoded : plain;
 }

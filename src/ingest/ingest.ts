@@ -30,6 +30,8 @@ export interface BytesSource {
   location: string;
   url?: string | null;
   contentType?: string | null;
+  /** A file name that hints the medium (Content-Disposition); content decides. */
+  nameHint?: string | null;
 }
 
 const mediaOf = (bytes: Uint8Array, name: string): string => {
@@ -44,10 +46,10 @@ const mediaOf = (bytes: Uint8Array, name: string): string => {
  */
 export async function ingestBytes(store: Store, bytes: Uint8Array, src: BytesSource, at: string, parserVersion = PARSER_VERSION): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
   const sha = sha256(bytes);
-  const isNewDocument = await store.transaction((trx) => store.putDocument(trx, { sha256: sha, media: mediaOf(bytes, src.location), bytes, location: src.url ?? src.location, at }));
+  const isNewDocument = await store.transaction((trx) => store.putDocument(trx, { sha256: sha, media: mediaOf(bytes, src.nameHint ?? src.location), bytes, location: src.url ?? src.location, at }));
   const run = await store.findRun(sha, parserVersion);
   if (run) return { reportId: run.report_id, isNewDocument, extracted: false };
-  const record = await extractBytes(bytes, { path: src.url ? null : src.location, url: src.url ?? null, contentType: src.contentType ?? null, nameHint: src.location });
+  const record = await extractBytes(bytes, { path: src.url ? null : src.location, url: src.url ?? null, contentType: src.contentType ?? null, nameHint: src.nameHint ?? src.location });
   const saved = await store.transaction((trx) => store.saveRun(trx, record, parserVersion, at));
   return { reportId: saved.reportId, isNewDocument, extracted: true };
 }

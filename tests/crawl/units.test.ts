@@ -103,3 +103,15 @@ describe('registry', () => {
     await expect(loadRegistry(path.resolve('corpora/starter.json'))).resolves.toHaveLength(10);
   });
 });
+
+describe('attachment names', () => {
+  it('repairs GBK file names sent as raw bytes, and reads RFC 5987 names', async () => {
+    const { dispositionFilename } = await import('../../src/crawl/fetch.ts');
+    const iconv = (await import('iconv-lite')).default;
+    const raw = iconv.encode('2024年度报告.pdf', 'gbk').toString('latin1');
+    expect(dispositionFilename(`attachment; filename="${raw}"`)).toBe('2024年度报告.pdf');
+    expect(dispositionFilename(`attachment; filename*=UTF-8''${encodeURIComponent('年报.docx')}`)).toBe('年报.docx');
+    expect(dispositionFilename('attachment; filename=report.pdf')).toBe('report.pdf');
+    expect(dispositionFilename(null)).toBeNull();
+  });
+});
