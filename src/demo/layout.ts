@@ -159,3 +159,33 @@ export function layoutTable4(r: FixtureReport, v: Variation): LTable {
     ['review', 'litigation_direct', 'litigation_after_review'].flatMap((row) => valueCells(r, `table4|${row}`, TABLE4_COLS)),
   ];
 }
+
+/** A layout cell at its grid position (rowspan/colspan expanded the way an HTML grid is). */
+export interface PlacedCell {
+  key?: string;
+  text: string;
+  row: number;
+  col: number;
+  rowspan: number;
+  colspan: number;
+  value: boolean;
+}
+
+export function placeLayout(t: LTable): { cells: PlacedCell[]; cols: number } {
+  const taken: boolean[][] = [];
+  const cells: PlacedCell[] = [];
+  let cols = 0;
+  t.forEach((row, r) => {
+    taken[r] ??= [];
+    let c = 0;
+    for (const cell of row) {
+      while (taken[r]![c]) c++;
+      const rs = cell.rowspan ?? 1, cs = cell.colspan ?? 1;
+      for (let dr = 0; dr < rs; dr++) for (let dc = 0; dc < cs; dc++) (taken[r + dr] ??= [])[c + dc] = true;
+      cells.push({ key: cell.key, text: cell.text, row: r, col: c, rowspan: rs, colspan: cs, value: cell.key !== undefined });
+      c += cs;
+      cols = Math.max(cols, c);
+    }
+  });
+  return { cells, cols };
+}

@@ -27,25 +27,24 @@ export function miniPdf(pages: string[]): Uint8Array {
 /** A ZIP whose central directory declares a huge entry: a bomb as far as any reader can tell. */
 export function zipBomb(declaredBytes = 4_000_000_000): Uint8Array {
   const name = Buffer.from('word/document.xml');
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(1000, 18);
-  local.writeUInt32LE(declaredBytes, 22);
-  local.writeUInt16LE(name.length, 26);
   const data = Buffer.alloc(1000);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(1000, 20);
-  central.writeUInt32LE(declaredBytes, 24);
-  central.writeUInt16LE(name.length, 28);
-  const cdOffset = local.length + name.length + data.length;
+  // Local and central headers carry the same method, sizes and name length at different offsets.
+  const header = (size: number, signature: number, at: { method: number; compressed: number; size: number; name: number }) => {
+    const b = Buffer.alloc(size);
+    b.writeUInt32LE(signature, 0);
+    b.writeUInt16LE(8, at.method);
+    b.writeUInt32LE(data.length, at.compressed);
+    b.writeUInt32LE(declaredBytes, at.size);
+    b.writeUInt16LE(name.length, at.name);
+    return b;
+  };
+  const local = header(30, 0x04034b50, { method: 8, compressed: 18, size: 22, name: 26 });
+  const central = header(46, 0x02014b50, { method: 10, compressed: 20, size: 24, name: 28 });
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
   eocd.writeUInt16LE(1, 8);
   eocd.writeUInt16LE(1, 10);
   eocd.writeUInt32LE(central.length + name.length, 12);
-  eocd.writeUInt32LE(cdOffset, 16);
+  eocd.writeUInt32LE(local.length + name.length + data.length, 16);
   return Buffer.concat([local, name, data, central, name, eocd]);
 }

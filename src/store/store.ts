@@ -17,17 +17,7 @@ export type ReviewEventRow = Selectable<Database['review_events']>;
 import { DEFAULT_DB } from './paths.ts';
 
 /** A finding as stored: the record's finding plus its stable identity and evidence. */
-export interface StoredFinding {
-  fingerprint: string;
-  rule: string;
-  level: string;
-  status: string;
-  blame: string;
-  message: string;
-  cells_json: string;
-  evidence_json: string;
-  evidence_hash: string;
-}
+export type StoredFinding = Omit<Selectable<Database['findings']>, 'id' | 'report_id' | 'run_id'>;
 
 export interface ReviewFilter {
   rule?: string;

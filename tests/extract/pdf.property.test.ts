@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractBytes } from '../../src/pipeline.ts';
-import { parseValue } from '../../src/extract/value.ts';
 import { fixtureReport } from '../render/arbitrary.ts';
 import { hasCjkFont, renderPdf, CJK_FONT } from '../render/pdf.ts';
+import { expectPositionedRoundTrip } from '../helpers/positioned.ts';
 
 const present = hasCjkFont();
 if (!present) console.log(`notice: ${CJK_FONT} not installed (apt-get install fonts-wqy-microhei); the PDF round trip is skipped`);
@@ -16,21 +16,7 @@ describe.skipIf(!present)('PDF round trip', () => {
     const variation = fc.record({ fullWidthBrackets: fc.boolean(), spacesInLabels: fc.constant(false), traditional: fc.boolean(), subtotalRow: fc.constant(false), filledBorders: fc.boolean(), splitTables: fc.boolean() });
     await fc.assert(fc.asyncProperty(fixtureReport({ allowBlank: true }), variation, async (r, v) => {
       const rec = await extractBytes(await renderPdf(r, v), { path: 'fixture.pdf' });
-      expect(rec.report).toMatchObject({ agency: r.agency, report_year: r.year });
-      const got = new Map(rec.cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
-      for (const [key, raw] of r.cells) {
-        const want = parseValue(raw);
-        const cell = got.get(key);
-        if (want.kind === 'blank') {
-          if (cell) expect([cell.kind, cell.value], key).toEqual(['blank', null]);
-          continue;
-        }
-        expect(cell, `${key} printed "${raw}"`).toBeDefined();
-        expect([cell!.kind, cell!.value], key).toEqual([want.kind, want.value]);
-        expect(cell!.source.page).toBeGreaterThan(0);
-        expect(cell!.source.bbox).not.toBeNull();
-      }
-      for (const key of got.keys()) expect(r.cells.has(key), `extra ${key}`).toBe(true);
+      expectPositionedRoundTrip(r, rec);
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 12) });
   }, 120_000);
 });

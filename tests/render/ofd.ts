@@ -1,6 +1,6 @@
 // Test fixture renderer, OFD: the official layout as TextObjects (millimetres) in an OFD package.
 import { strToU8, zipSync } from 'fflate';
-import { layoutTable2, layoutTable3, layoutTable4, PLAIN, type FixtureReport, type LTable } from '../../src/demo/layout.ts';
+import { layoutTable2, layoutTable3, layoutTable4, placeLayout, PLAIN, type FixtureReport, type LTable } from '../../src/demo/layout.ts';
 
 const SIZE = 3; // mm, the glyph height
 const ROW = 7;
@@ -19,28 +19,14 @@ export function renderOfd(r: FixtureReport): Uint8Array {
     y += ROW;
   };
   const table = (t: LTable, widths: (cols: number) => number[]) => {
-    const taken: boolean[][] = [];
-    let cols = 0;
-    const placed: Array<{ text: string; row: number; col: number; rs: number; cs: number; value: boolean }> = [];
-    t.forEach((row, ri) => {
-      taken[ri] ??= [];
-      let c = 0;
-      for (const cell of row) {
-        while (taken[ri]![c]) c++;
-        const rs = cell.rowspan ?? 1, cs = cell.colspan ?? 1;
-        for (let a = 0; a < rs; a++) for (let b = 0; b < cs; b++) (taken[ri + a] ??= [])[c + b] = true;
-        placed.push({ text: cell.text, row: ri, col: c, rs, cs, value: cell.key !== undefined });
-        c += cs;
-        cols = Math.max(cols, c);
-      }
-    });
+    const { cells: placed, cols } = placeLayout(t);
     const ws = widths(cols);
     const xs = ws.map((_, i) => 20 + ws.slice(0, i).reduce((a, b) => a + b, 0));
     for (const p of placed) {
       if (!p.text) continue;
-      const w = ws.slice(p.col, p.col + p.cs).reduce((a, b) => a + b, 0);
+      const w = ws.slice(p.col, p.col + p.colspan).reduce((a, b) => a + b, 0);
       const x = p.value || p.col > 0 ? xs[p.col]! + (w - textWidth(p.text)) / 2 : xs[p.col]! + 1; // headers and values centred
-      text(p.text, x, y + ROW * (p.row + (p.rs - 1) / 2));
+      text(p.text, x, y + ROW * (p.row + (p.rowspan - 1) / 2));
     }
     y += ROW * t.length + ROW;
   };

@@ -3,7 +3,7 @@
 // page footers ("— 2 —") and, as a variation, cell borders drawn as filled rectangles.
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { layoutTable2, layoutTable3, layoutTable4, PLAIN, type FixtureReport, type LTable, type Variation } from '../../src/demo/layout.ts';
+import { layoutTable2, layoutTable3, layoutTable4, placeLayout, PLAIN, type FixtureReport, type LTable, type PlacedCell, type Variation } from '../../src/demo/layout.ts';
 
 export const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 export const hasCjkFont = () => existsSync(CJK_FONT);
@@ -19,36 +19,6 @@ export interface PdfVariation extends Variation {
 const PAGE = { w: 595, h: 842, margin: 50 };
 const FONT_SIZE = 8;
 const LINE = 10;
-
-interface Placed {
-  key?: string;
-  text: string;
-  row: number;
-  col: number;
-  rowspan: number;
-  colspan: number;
-  value: boolean;
-}
-
-/** Expand rowspan/colspan into positions (the same walk as an HTML grid). */
-function place(t: LTable): { cells: Placed[]; cols: number } {
-  const taken: boolean[][] = [];
-  const cells: Placed[] = [];
-  let cols = 0;
-  t.forEach((row, r) => {
-    taken[r] ??= [];
-    let c = 0;
-    for (const cell of row) {
-      while (taken[r]![c]) c++;
-      const rs = cell.rowspan ?? 1, cs = cell.colspan ?? 1;
-      for (let dr = 0; dr < rs; dr++) for (let dc = 0; dc < cs; dc++) (taken[r + dr] ??= [])[c + dc] = true;
-      cells.push({ key: cell.key, text: cell.text, row: r, col: c, rowspan: rs, colspan: cs, value: cell.key !== undefined });
-      c += cs;
-      cols = Math.max(cols, c);
-    }
-  });
-  return { cells, cols };
-}
 
 function widths(cols: number, table: 'table2' | 'table3' | 'table4'): number[] {
   const W = PAGE.w - 2 * PAGE.margin;
@@ -96,10 +66,10 @@ export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filled
     y += h + 6;
   };
   const table = (t: LTable, kind: 'table2' | 'table3' | 'table4') => {
-    const { cells, cols } = place(t);
+    const { cells, cols } = placeLayout(t);
     const ws = widths(cols, kind);
     const xs = ws.map((_, i) => PAGE.margin + ws.slice(0, i).reduce((a, b) => a + b, 0));
-    const span = (c: Placed) => ws.slice(c.col, c.col + c.colspan).reduce((a, b) => a + b, 0);
+    const span = (c: PlacedCell) => ws.slice(c.col, c.col + c.colspan).reduce((a, b) => a + b, 0);
     const heights = t.map((_, row) => Math.max(LINE + 6, ...cells.filter((c) => c.row === row && c.rowspan === 1 && !c.value).map((c) => wrap(c.text, span(c)).length * LINE + 6)));
     if (v.splitTables) y = Math.max(y, PAGE.h - 60 - heights.slice(0, 6).reduce((a, b) => a + b, 0));
     const rowY: number[] = [];
