@@ -332,10 +332,9 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   }
   if (!version) return out.result(null);
   const rows = members(version === 'v2021' ? V2021_T3 : templateOf('v2019').table3);
-  const orphans: Array<{ after: Member | null; values: Token[]; label: string }> = [];
   let group: string | null = null;
   let last: Member | null = null;
-  const pending: Array<{ after: Member | null; values: Token[]; label: string }> = [];
+  const orphans: Orphan[] = [];
 
   const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n }))));
   let cached: Array<number | null> | null = null;
@@ -378,7 +377,7 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
           return;
         }
         if (!spec) {
-          pending.push({ after: last, values, label: raw.label });
+          orphans.push({ after: last, values, label: raw.label });
           return;
         }
         group = spec.member;
@@ -389,12 +388,18 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   }
   // Label-less rows (wrapped labels lost in a dump): place them only when they fill the gap between
   // two read rows exactly, in form order.
-  orphans.push(...pending);
   placeOrphans(orphans, rows, cols, out);
   return out.result(version);
 }
 
-function placeOrphans(orphans: Array<{ after: Member | null; values: Token[]; label: string }>, rows: Member[], cols: readonly string[], out: Collector): void {
+/** A run of values whose label was not recognised, and the last row read before it. */
+interface Orphan {
+  after: Member | null;
+  values: Token[];
+  label: string;
+}
+
+function placeOrphans(orphans: Orphan[], rows: Member[], cols: readonly string[], out: Collector): void {
   const required = rows.filter((r) => !r.subtotal);
   const byAfter = new Map<Member | null, typeof orphans>();
   for (const o of orphans) byAfter.set(o.after, [...(byAfter.get(o.after) ?? []), o]);
