@@ -24,6 +24,17 @@ describe('PDF and Word inputs', () => {
     expect(await oneLine(new Uint8Array(0))).toBe('empty file');
   });
 
+  it('an encrypted PDF says so in one line', async () => {
+    const { default: PDFDocument } = await import('pdfkit');
+    const doc = new PDFDocument({ userPassword: 'secret', ownerPassword: 'owner', pdfVersion: '1.7' });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise<Buffer>((r) => doc.on('end', () => r(Buffer.concat(chunks))));
+    doc.text('2024 annual report');
+    doc.end();
+    expect(await oneLine(await done)).toBe('pdf: encrypted PDF (needs a password)');
+  });
+
   it('a ZIP bomb disguised as DOCX is refused before inflating', async () => {
     const t0 = performance.now();
     expect(await oneLine(zipBomb())).toMatch(/ZIP|refused/);
