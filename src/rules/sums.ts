@@ -65,7 +65,8 @@ export function checkSum(check: SumCheck, get: CellLookup): Finding | null {
   if (blanks === 0) return L === R ? make('pass') : make('fail');
   // Some operands blank: fail only when the printed side with no blanks is already exceeded.
   if ((r.blanks.length === 0 && L > R) || (l.blanks.length === 0 && R > L)) return make('fail');
-  if (L === R) return make('pass', { message: `${check.message(L, R)}（空白单元格按0推定）`, inferred: [...l.blanks, ...r.blanks] });
+  // A cell the document does not show (a row not read) is not a printed blank: nothing is inferred.
+  if (L === R && !missing) return make('pass', { message: `${check.message(L, R)}（空白单元格按0推定）`, inferred: [...l.blanks, ...r.blanks] });
   return make('not_assessable', { blame: missing ? 'extraction' : 'unknown', message: `${check.notAssessable}（已知部分 ${L} 与 ${R} 之差无法由空白单元格确定）` });
 }
 

@@ -30,6 +30,10 @@ describe('T4-1 and the blank policy', () => {
     expect(f).toMatchObject({ status: 'pass' });
     expect(f!.inferred).toEqual([['table4', 'review', 'corrected'], ['table4', 'review', 'other']]);
   });
+  it('a cell the document does not show is not a blank: nothing is inferred from it', () => {
+    const cells = t4('review', ['3', '0', '0', '0', '3']).filter((c) => c.col !== 'corrected');
+    expect(find(cells, 'T4-1')[0]).toMatchObject({ status: 'not_assessable', blame: 'extraction' });
+  });
   it('known parts fall short → not assessable', () => {
     expect(find(t4('review', ['1', '', '0', '0', '3']), 'T4-1')[0]).toMatchObject({ status: 'not_assessable' });
   });
