@@ -63,10 +63,14 @@ export function matchRow(label: string, rows: Member[], group: string | null, cu
     if (row.group && row.group !== group) continue;
     for (const l of row.labels) {
       const i = label.lastIndexOf(l);
-      if (i >= 0) {
-        consider(row, i + l.length, l.length);
-        continue;
-      }
+      if (i >= 0) consider(row, i + l.length, l.length);
+    }
+  }
+  // Wrapped prefixes only matter when no full label ends the text (the common case needs no search).
+  if (bestEnd === label.length) return best;
+  for (const row of rows) {
+    if (row.group && row.group !== group) continue;
+    for (const l of row.labels) {
       prefix: for (const end of ends) {
         for (let k = l.length - 1; k >= Math.max(MIN_WRAPPED_PREFIX, Math.ceil(0.6 * l.length)); k--) {
           if (label.slice(0, end).endsWith(l.slice(0, k))) {
