@@ -60,6 +60,16 @@ describe('extract(render(record)) round trip', () => {
     }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
   });
 
+  it('DOCX with merged cells (Word attachments), through mammoth', async () => {
+    const { renderDocx } = await import('../render/docx.ts');
+    const { extractBytes } = await import('../../src/pipeline.ts');
+    await fc.assert(fc.asyncProperty(fixtureReport({ allowBlank: true }), variation, async (r, v) => {
+      const rec = await extractBytes(await renderDocx(r, v), { path: 'fixture.docx' });
+      expect(rec.source.media).toBe('docx');
+      expectRoundTrip(r, rec);
+    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 20) });
+  });
+
   it('one-cell-per-line crawler dumps with labels split over lines', () => {
     fc.assert(fc.property(fixtureReport({ allowBlank: false }), variation, fc.boolean(), (r, v, crlf) => {
       expectRoundTrip(r, extractTextBytes(utf8(renderDump(r, v, { splitLabels: true, crlf })), { path: 'dump.txt' }));
