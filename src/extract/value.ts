@@ -25,7 +25,19 @@ function fold(raw: string): string {
     .replace(/[）]/g, ')');
 }
 
+const cache = new Map<string, ParsedValue>();
+
+/** Printed text → kind and value. Cached: tables repeat the same few strings ("0") hundreds of times. */
 export function parseValue(raw: string): ParsedValue {
+  const hit = cache.get(raw);
+  if (hit) return { ...hit };
+  const parsed = parse(raw);
+  if (cache.size > 20_000) cache.clear();
+  cache.set(raw, parsed);
+  return { ...parsed };
+}
+
+function parse(raw: string): ParsedValue {
   const s = fold(raw);
   if (s === '') return { kind: 'blank', value: null, unit: null, note: null };
   if (PLACEHOLDER.test(s)) return { kind: 'placeholder', value: null, unit: null, note: null };

@@ -6,6 +6,9 @@ import { decodeHTML } from 'entities';
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';
 import type { Block, Document, GridCell, Origin, TableBlock } from './document.ts';
+
+/** Entities are rare in Word-pasted text apart from &nbsp;: decode only text that has one. */
+const decode = (s: string): string => (s.includes('&') ? decodeHTML(s) : s);
 import { noOrigin } from './document.ts';
 
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'select', 'option', 'iframe', 'object', 'svg', 'button', 'textarea']);
@@ -73,7 +76,7 @@ export function buildGrid(table: Element, index: number): TableBlock {
       while (row[c] !== undefined) c++;
       const parts: string[] = [];
       textOf(td, parts);
-      const text = decodeHTML(parts.join('')).replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+      const text = decode(parts.join('')).replace(/[\s\u00a0\u3000]+/g, ' ').trim();
       const origin: Origin = { ...noOrigin(), table_index: index, row_index: r, col_index: cellIndex };
       const rs = span(td, 'rowspan', MAX_SPAN_ROWS);
       const cs = span(td, 'colspan', MAX_SPAN_COLS);
@@ -110,7 +113,7 @@ export function readHtml(html: string, encoding: string | null): Document {
   let tableIndex = 0;
   let paragraphIndex = 0;
   const flush = () => {
-    const text = decodeHTML(line.join('')).replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+    const text = decode(line.join('')).replace(/[\s\u00a0\u3000]+/g, ' ').trim();
     line = [];
     if (text) blocks.push({ type: 'paragraph', text, origin: { ...noOrigin(), line: paragraphIndex++ } });
   };
@@ -142,6 +145,6 @@ export function readHtml(html: string, encoding: string | null): Document {
   const titleEl = findFirst(root as unknown as AnyNode, 'title', 4);
   const parts: string[] = [];
   if (titleEl) for (const c of titleEl.children) if (c.type === 'text') parts.push((c as unknown as { data: string }).data);
-  const title = decodeHTML(parts.join('')).replace(/\s+/g, ' ').trim() || null;
+  const title = decode(parts.join('')).replace(/\s+/g, ' ').trim() || null;
   return { media: 'html', encoding, blocks, meta: { title }, warnings: [] };
 }
