@@ -121,7 +121,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const yearVersion = versionForYear(meta.report.report_year);
   const t2 = readTable2(of('table2'));
   const t3 = readTable3(of('table3'), t2.version ?? yearVersion);
-  const t4 = readTable4(of('table4'), t3.version ?? t2.version ?? yearVersion);
+  const t4 = readTable4(of('table4'), t3.version ?? t2.version ?? yearVersion, t3.spacers);
   const warnings = [...doc.warnings];
   const checked = [t2, t3, t4].map((r) => damage(r, warnings));
   const readings = checked.map((c) => c.reading);

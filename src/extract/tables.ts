@@ -17,6 +17,8 @@ export interface TableReading {
   conflicts: Array<{ first: Cell; later: Cell }>;
   /** Rows the document prints but whose values could not be read for sure. */
   dropped: Array<{ row: string | null; cols: readonly string[] }>;
+  /** Trailing spacer cells this table's rows carry (learnt), for tables with too few rows to learn. */
+  spacers: number | null;
 }
 
 interface Member extends RowSpec {
@@ -126,14 +128,14 @@ const trailingEmpty = (v: Token[]) => { let i = 0; while (i < v.length && v[v.le
  * How many empty cells a table's rows end with when they are only spacers (a trailing tab on every
  * line of a Word copy): learnt from rows whose non-empty core has exactly the expected count.
  */
-export function trailingSpacers(rows: Array<{ values: Token[]; expected: number }>): number {
+export function trailingSpacers(rows: Array<{ values: Token[]; expected: number }>): number | null {
   const counts = new Map<number, number>();
   for (const { values, expected } of rows) {
     const l = leadingEmpty(values), t = trailingEmpty(values);
     if (values.length - l - t !== expected || values.length === expected) continue;
     counts.set(t, (counts.get(t) ?? 0) + 1);
   }
-  let best = 0, bestN = 0;
+  let best: number | null = null, bestN = 0;
   for (const [t, n] of counts) if (n > bestN) { best = t; bestN = n; }
   return best;
 }
@@ -158,8 +160,9 @@ class Collector {
   dropped: TableReading['dropped'] = [];
   private byKey = new Map<string, Cell>();
   constructor(readonly table: TableId) {}
+  spacers: number | null = null;
   result(version: FormatVersion | null): TableReading {
-    return { table: this.table, version, cells: this.cells, warnings: this.warnings, conflicts: this.conflicts, dropped: this.dropped };
+    return { table: this.table, version, cells: this.cells, warnings: this.warnings, conflicts: this.conflicts, dropped: this.dropped, spacers: this.spacers };
   }
   has(row: string): boolean {
     for (const c of this.cells) if (c.row === row) return true;
@@ -245,7 +248,7 @@ export function readTable2(segments: Segment[]): TableReading {
   }
   const rows = members(templateOf(version).table2);
   const matched = segments.flatMap((seg) => seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null, raw.cuts) })));
-  const hint = trailingSpacers(matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : [])));
+  const hint = trailingSpacers(matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : []))) ?? 0;
   // In flattened text a block's caption and header rows end with the same spacer cells as its
   // value rows (merged cells become tabs): they say how many trailing blanks are not cells.
   let blockSpacer: number | null = null;
@@ -340,7 +343,8 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   let last: Member | null = null;
   const orphans: Orphan[] = [];
 
-  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n }))));
+  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n })))) ?? 0;
+  out.spacers = hint;
   let cached: Array<number | null> | null = null;
   const centres = () => (cached ??= columnCentres(segments.flatMap((s) => s.header), T3_HEADER, segments.flatMap((s) => s.rows.map((r) => r.values))));
   for (const seg of segments) {
@@ -428,11 +432,12 @@ function placeOrphans(orphans: Orphan[], rows: Member[], cols: readonly string[]
 
 // ---------------------------------------------------------------- table 4
 
-export function readTable4(segments: Segment[], version: FormatVersion | null): TableReading {
+export function readTable4(segments: Segment[], version: FormatVersion | null, spacersElsewhere: number | null = null): TableReading {
   const out = new Collector('table4');
   const rows = members(templateOf(version ?? 'v2021').table4);
   const wide = rows.flatMap((r) => (r.cols ?? TABLE4_COLS).map((c) => [r.key, c] as const));
-  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: wide.length }))));
+  // One value row cannot teach its own spacers: use what the document's table 3 showed.
+  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: wide.length })))) ?? spacersElsewhere ?? 0;
   let cached: Array<number | null> | null = null;
   const t4centres = () => (cached ??= table4Centres(segments.flatMap((s) => s.header), wide.length));
   for (const seg of segments) {

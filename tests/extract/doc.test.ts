@@ -1,0 +1,52 @@
+// Legacy Word (.doc, and .wps saved as OLE): fixtures are the project's HTML rendering converted by
+// LibreOffice (installed by .ci/run); read with word-extractor as a token stream.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PLAIN } from '../../src/demo/layout.ts';
+import { renderHtml } from '../../src/demo/render.ts';
+import { extractBytes } from '../../src/pipeline.ts';
+import { parseValue } from '../../src/extract/value.ts';
+import { fixtureReport } from '../render/arbitrary.ts';
+
+const hasSoffice = (() => {
+  try {
+    execFileSync('soffice', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasSoffice) console.log('notice: soffice (LibreOffice) not installed; the .doc round trip is skipped');
+
+const PROFILE = mkdtempSync(path.join(tmpdir(), 'nianbao-lo-')); // one LibreOffice profile: faster starts
+
+function toDoc(html: Uint8Array): Uint8Array {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-doc-'));
+  writeFileSync(path.join(dir, 'r.html'), html);
+  execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${PROFILE}`, '--convert-to', 'doc:MS Word 97', '--outdir', dir, path.join(dir, 'r.html')], { stdio: 'ignore' });
+  return readFileSync(path.join(dir, 'r.doc'));
+}
+
+describe.skipIf(!hasSoffice)('.doc round trip', () => {
+  it('every printed number comes back; a .wps name over OLE bytes is routed by content', async () => {
+    await fc.assert(fc.asyncProperty(fixtureReport({ allowBlank: true }), fc.boolean(), async (r, asWps) => {
+      const rec = await extractBytes(toDoc(renderHtml(r, PLAIN)), { path: asWps ? 'report.wps' : 'report.doc' });
+      expect(rec.source.media).toBe('doc');
+      expect(rec.report).toMatchObject({ agency: r.agency, report_year: r.year });
+      const got = new Map(rec.cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
+      for (const [key, raw] of r.cells) {
+        const want = parseValue(raw);
+        const cell = got.get(key);
+        if (want.kind === 'blank') {
+          if (cell) expect([cell.kind, cell.value], key).toEqual(['blank', null]);
+          continue;
+        }
+        expect([cell?.kind, cell?.value], `${key} printed "${raw}"`).toEqual([want.kind, want.value]);
+      }
+    }), { numRuns: Number(process.env.NIANBAO_DOC_RUNS ?? 4) });
+  }, 120_000);
+});
