@@ -23,7 +23,7 @@ if (args.includes('--json')) {
   console.log('');
   const readable = scores.filter((s) => (s.media === 'html' || s.media === 'txt') && s.mode === 'exact' && s.gold > 0);
   for (const [media, t] of [['all', totals(scores)] as const, ...Object.entries(byMedia(scores)), ['html+txt exact, with tables', totals(readable)] as const]) {
-    console.log(`${media.padEnd(5)} reports ${t.reports}  cells right ${t.right}/${t.gold} (${pct(t.right, t.gold)})  non-zero right ${t.rightNonZero}/${t.goldNonZero} (${pct(t.rightNonZero, t.goldNonZero)})  fully right ${t.fullyRight}/${t.reports}  wrong ${t.wrong}  missed ${t.missed}  spurious ${t.spurious}  silent errors ${t.silent}  unreadable ${t.errors}`);
+    console.log(`${media.padEnd(5)} reports ${t.reports}  cells right ${t.right}/${t.gold} (${pct(t.right, t.gold)})  non-zero right ${t.rightNonZero}/${t.goldNonZero} (${pct(t.rightNonZero, t.goldNonZero)})  fully right ${t.fullyRight}/${t.reports}  wrong ${t.wrong}  missed ${t.missed}  spurious ${t.spurious}  silent errors ${t.silent}  flagged values from meta-only copies ${t.unverifiable}  unreadable ${t.errors}`);
   }
 }
 

@@ -27,6 +27,8 @@ export interface ReportScore {
   wrong: number;
   missed: number;
   spurious: number;
+  /** Values read from a meta-only copy (no gold to score them; they must carry a finding). */
+  unverifiable: number;
   silent: number;
   metaErrors: string[];
   publisherMissed: string[];
@@ -46,7 +48,7 @@ function flaggedTables(r: ReportRecord): Set<string> {
 export function score(gold: Gold, record: ReportRecord | null, error: string | null): ReportScore {
   const s: ReportScore = {
     id: gold.id, media: gold.media, mode: gold.mode, error, gold: 0, right: 0, goldNonZero: 0, rightNonZero: 0,
-    wrong: 0, missed: 0, spurious: 0, silent: 0, metaErrors: [], publisherMissed: [], fullyRight: false, details: [],
+    wrong: 0, missed: 0, spurious: 0, unverifiable: 0, silent: 0, metaErrors: [], publisherMissed: [], fullyRight: false, details: [],
   };
   const scored = gold.mode !== 'meta-only';
   if (scored) {
@@ -83,7 +85,9 @@ export function score(gold: Gold, record: ReportRecord | null, error: string | n
   }
   for (const c of record.cells) {
     if (goldKeys.has(`${c.table}|${c.row}|${c.col}`) || c.value === null) continue;
-    s.spurious++;
+    // meta-only copies have no gold cells: what is read there cannot be scored, only required flagged.
+    if (scored) s.spurious++;
+    else s.unverifiable++;
     s.details.push(`${scored ? 'spurious' : 'unverifiable'} ${c.table}/${c.row}/${c.col} = ${c.value}`);
     if (!flagged.has(c.table)) s.silent++;
   }
@@ -100,7 +104,7 @@ export function score(gold: Gold, record: ReportRecord | null, error: string | n
     const hit = record.findings.some((f) => f.rule === rule && f.status === 'fail' && f.cells.some((c) => c[1] === where || c[2] === where));
     if (!hit) s.publisherMissed.push(p);
   }
-  s.fullyRight = s.wrong === 0 && s.missed === 0 && s.spurious === 0 && s.metaErrors.filter((m) => !m.startsWith('agency')).length === 0 && (gold.mode !== 'exact' || s.right === s.gold);
+  s.fullyRight = s.wrong === 0 && s.missed === 0 && s.spurious === 0 && s.silent === 0 && s.metaErrors.filter((m) => !m.startsWith('agency')).length === 0 && (gold.mode !== 'exact' || s.right === s.gold);
   return s;
 }
 
@@ -125,14 +129,14 @@ export async function evaluateCorpus(dir: string): Promise<ReportScore[]> {
 
 export interface Totals {
   reports: number; gold: number; right: number; goldNonZero: number; rightNonZero: number;
-  wrong: number; missed: number; spurious: number; silent: number; fullyRight: number; errors: number; metaErrors: number; publisherMissed: number;
+  wrong: number; missed: number; spurious: number; unverifiable: number; silent: number; fullyRight: number; errors: number; metaErrors: number; publisherMissed: number;
 }
 
 export function totals(scores: ReportScore[]): Totals {
-  const t: Totals = { reports: 0, gold: 0, right: 0, goldNonZero: 0, rightNonZero: 0, wrong: 0, missed: 0, spurious: 0, silent: 0, fullyRight: 0, errors: 0, metaErrors: 0, publisherMissed: 0 };
+  const t: Totals = { reports: 0, gold: 0, right: 0, goldNonZero: 0, rightNonZero: 0, wrong: 0, missed: 0, spurious: 0, unverifiable: 0, silent: 0, fullyRight: 0, errors: 0, metaErrors: 0, publisherMissed: 0 };
   for (const s of scores) {
     t.reports++; t.gold += s.gold; t.right += s.right; t.goldNonZero += s.goldNonZero; t.rightNonZero += s.rightNonZero;
-    t.wrong += s.wrong; t.missed += s.missed; t.spurious += s.spurious; t.silent += s.silent;
+    t.wrong += s.wrong; t.missed += s.missed; t.spurious += s.spurious; t.unverifiable += s.unverifiable; t.silent += s.silent;
     t.fullyRight += s.fullyRight ? 1 : 0; t.errors += s.error ? 1 : 0; t.metaErrors += s.metaErrors.length; t.publisherMissed += s.publisherMissed.length;
   }
   return t;

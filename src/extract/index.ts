@@ -5,6 +5,7 @@ import { ReportRecord, TABLES, type Finding, type FormatVersion, type Media, typ
 import { hardFindings } from '../rules/hard.ts';
 import { extractMetadata } from './metadata.ts';
 import { extractNarrative } from './narrative.ts';
+import { readGlued } from './glued.ts';
 import { segment, type Segment } from './segment.ts';
 import { readTable2, readTable3, readTable4, type TableReading } from './tables.ts';
 import { tokenize } from './tokens.ts';
@@ -140,18 +141,37 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const cells = ogi ? readings.flatMap((r) => r.cells) : [];
   if (ogi) for (const r of readings) warnings.push(...r.warnings);
   const [r2, r3, r4] = readings as [TableReading, TableReading, TableReading];
-  const tablesMissing = ogi ? TABLES.filter((t) => !cells.some((c) => c.table === t)) : [];
-  const text = ogi && tablesMissing.length ? doc.blocks.map((b) => (b.type === 'paragraph' ? b.text : '')).join('\n').replace(/\s/g, '') : '';
-  for (const t of tablesMissing) {
-    warnings.push(GLUED[t].test(text)
-      ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
-      : `${t}: not found in the document`);
-  }
   const versions = {
     table2: ogi && r2.cells.length ? r2.version : null,
     table3: ogi && r3.cells.length ? r3.version : null,
     table4: ogi && r4.cells.length ? r4.version : null,
   };
+  const unread = ogi ? TABLES.filter((t) => !cells.some((c) => c.table === t)) : [];
+  // A label followed by its digits inside one line (not a label line and a value line of a dump).
+  const lines = unread.length ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : [])) : [];
+  const glued = unread.filter((t) => lines.some((l) => GLUED[t].test(l)));
+  const gluedFindings: Finding[] = [];
+  if (glued.length) {
+    // Cells ran together: keep only the digits that split one way, flagged for a person.
+    const g = readGlued(doc, glued);
+    cells.push(...g.cells);
+    Object.assign(versions, g.versions);
+    warnings.push(...g.warnings);
+    for (const t of glued) {
+      const tc = g.cells.filter((c) => c.table === t);
+      if (!tc.length) continue;
+      gluedFindings.push({
+        rule: 'E-GLUE', level: 'hard', status: 'not_assessable', cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]), left: null, right: null, delta: null, blame: 'extraction',
+        message: `${t}：此副本的单元格粘连在一起，${tc.length}个数值按位数或勾稽关系唯一拆分得到，须对照原件核对`,
+      });
+    }
+  }
+  const tablesMissing = unread.filter((t) => !cells.some((c) => c.table === t));
+  for (const t of tablesMissing) {
+    warnings.push(glued.includes(t)
+      ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
+      : `${t}: not found in the document`);
+  }
   if (ogi && yearVersion) {
     for (const [t, v] of Object.entries(versions)) if (v && v !== yearVersion && t !== 'table4') warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
   }
@@ -166,7 +186,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
     report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
     cells,
-    findings: ogi ? [...damageFindings, ...conflictFindings(readings), ...ocrFindings(cells), ...selfChecks(cells, warnings)] : [],
+    findings: ogi ? [...damageFindings, ...gluedFindings, ...conflictFindings(readings), ...ocrFindings(cells), ...selfChecks(cells, warnings)] : [],
     warnings,
     narrative: ogi ? extractNarrative(doc) : { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },

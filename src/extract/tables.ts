@@ -442,7 +442,9 @@ export function readTable4(segments: Segment[], version: FormatVersion | null, s
   const t4centres = () => (cached ??= table4Centres(segments.flatMap((s) => s.header), wide.length));
   for (const seg of segments) {
     for (const raw of seg.rows) {
-      const values = trimBlanks(raw.values, wide.length, hint);
+      // Word text loses row ends: the value row then carries one empty field at each end.
+      const framed = raw.values.length === wide.length + 2 && raw.values[0]!.kind === 'empty' && raw.values.at(-1)!.kind === 'empty';
+      const values = framed ? raw.values.slice(1, -1) : trimBlanks(raw.values, wide.length, hint);
       if (values.length === wide.length) {
         wide.forEach(([row, col], i) => out.put(makeCell('table4', row, col, values[i]!)));
         continue;
