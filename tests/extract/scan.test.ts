@@ -10,15 +10,9 @@ import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { extractBytes } from '../../src/pipeline.ts';
 import { ocrAvailable } from '../../src/read/ocr.ts';
 import { hasCjkFont, renderPdf } from '../render/pdf.ts';
+import { hasCommand } from '../helpers/positioned.ts';
 
-const hasPdftoppm = (() => {
-  try {
-    execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPdftoppm = hasCommand('pdftoppm', ['-v']);
 const present = hasPdftoppm && hasCjkFont() && ocrAvailable();
 if (!present) console.log('notice: pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages are missing; the scan test is skipped');
 
