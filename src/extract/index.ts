@@ -115,8 +115,38 @@ function provenJoins(cells: ReportRecord['cells'], findings: Finding[], warnings
   return out;
 }
 
+/** The HARD checks, after split digits were either proven by them or turned back into text. */
+function selfChecks(cells: ReportRecord['cells'], warnings: string[]): Finding[] {
+  const hard = hardFindings({ cells });
+  const joins = provenJoins(cells, hard, warnings);
+  return [...joins, ...(joins.some((j) => j.cells[0]![0] === 'table2') ? hardFindings({ cells }) : hard)];
+}
+
+/**
+ * Tables not read whose lines show a label followed directly by its digits (not a label line and a
+ * value line of a dump): keep only the digits that split one way, flagged E-GLUE for a person.
+ */
+function readGluedTables(doc: Document, unread: TableId[]): ReturnType<typeof readGlued> & { tables: TableId[]; findings: Finding[] } {
+  const lines = unread.length ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : [])) : [];
+  const tables = unread.filter((t) => lines.some((l) => GLUED[t].test(l)));
+  if (!tables.length) return { cells: [], versions: {}, warnings: [], tables, findings: [] };
+  const g = readGlued(doc, tables);
+  const findings: Finding[] = [];
+  for (const t of tables) {
+    const tc = g.cells.filter((c) => c.table === t);
+    if (!tc.length) continue;
+    findings.push({
+      rule: 'E-GLUE', level: 'hard', status: 'not_assessable', cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]), left: null, right: null, delta: null, blame: 'extraction',
+      message: `${t}：此副本的单元格粘连在一起，${tc.length}个数值按位数或勾稽关系唯一拆分得到，须对照原件核对`,
+    });
+  }
+  return { ...g, tables, findings };
+}
+
 export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const meta = extractMetadata(doc, { url: src.url });
+  // A scan cannot say what it is: presume a report, so that it reaches a person instead of vanishing.
+  if (doc.scanned) return scannedRecord(doc, src, meta.report);
   const segments = segment(tokenize(doc));
   const of = (t: TableId): Segment[] => segments.filter((s) => s.table === t);
   const yearVersion = versionForYear(meta.report.report_year);
@@ -131,8 +161,6 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
 
   const year = meta.report.report_year;
   let kind: ReportRecord['report']['kind'] = 'ogi_annual_report';
-  // A scan cannot say what it is: presume a report, so that it reaches a person instead of vanishing.
-  if (doc.scanned) return scannedRecord(doc, src, meta.report);
   if (!meta.looksLikeReport && cellCount === 0) kind = 'not_a_report';
   else if (year !== null && year <= 2018) kind = 'pre2019_report';
   else if (year === null && cellCount === 0) kind = meta.looksLikeReport ? 'ogi_annual_report' : 'not_a_report';
@@ -147,46 +175,25 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
     table4: ogi && r4.cells.length ? r4.version : null,
   };
   const unread = ogi ? TABLES.filter((t) => !cells.some((c) => c.table === t)) : [];
-  // A label followed by its digits inside one line (not a label line and a value line of a dump).
-  const lines = unread.length ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : [])) : [];
-  const glued = unread.filter((t) => lines.some((l) => GLUED[t].test(l)));
-  const gluedFindings: Finding[] = [];
-  if (glued.length) {
-    // Cells ran together: keep only the digits that split one way, flagged for a person.
-    const g = readGlued(doc, glued);
-    cells.push(...g.cells);
-    Object.assign(versions, g.versions);
-    warnings.push(...g.warnings);
-    for (const t of glued) {
-      const tc = g.cells.filter((c) => c.table === t);
-      if (!tc.length) continue;
-      gluedFindings.push({
-        rule: 'E-GLUE', level: 'hard', status: 'not_assessable', cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]), left: null, right: null, delta: null, blame: 'extraction',
-        message: `${t}：此副本的单元格粘连在一起，${tc.length}个数值按位数或勾稽关系唯一拆分得到，须对照原件核对`,
-      });
-    }
-  }
+  const glued = readGluedTables(doc, unread);
+  cells.push(...glued.cells);
+  Object.assign(versions, glued.versions);
+  warnings.push(...glued.warnings);
   const tablesMissing = unread.filter((t) => !cells.some((c) => c.table === t));
   for (const t of tablesMissing) {
-    warnings.push(glued.includes(t)
+    warnings.push(glued.tables.includes(t)
       ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
       : `${t}: not found in the document`);
   }
   if (ogi && yearVersion) {
     for (const [t, v] of Object.entries(versions)) if (v && v !== yearVersion && t !== 'table4') warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
   }
-  /** The HARD checks, after split digits were either proven by them or turned back into text. */
-  const selfChecks = (cs: ReportRecord['cells'], w: string[]) => {
-    const hard = hardFindings({ cells: cs });
-    const joins = provenJoins(cs, hard, w);
-    return [...joins, ...(joins.some((j) => j.cells[0]![0] === 'table2') ? hardFindings({ cells: cs }) : hard)];
-  };
   const record: ReportRecord = {
     schema: 'nianbao.report/1',
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
     report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
     cells,
-    findings: ogi ? [...damageFindings, ...gluedFindings, ...conflictFindings(readings), ...ocrFindings(cells), ...selfChecks(cells, warnings)] : [],
+    findings: ogi ? [...damageFindings, ...glued.findings, ...conflictFindings(readings), ...ocrFindings(cells), ...selfChecks(cells, warnings)] : [],
     warnings,
     narrative: ogi ? extractNarrative(doc) : { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },
