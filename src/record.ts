@@ -101,8 +101,3 @@ export const ReportRecord = z.object({
   extractor: z.object({ name: z.literal('nianbao'), version: z.string() }).optional(),
 });
 export type ReportRecord = z.infer<typeof ReportRecord>;
-export type ReportKind = ReportRecord['report']['kind'];
-export type TableVersionMap = z.infer<typeof TableVersions>;
-
-export const cellRef = (c: Pick<Cell, 'table' | 'row' | 'col'>): CellRef => [c.table, c.row, c.col];
-export const cellKey = (table: string, row: string, col: string): string => `${table}|${row}|${col}`;

@@ -80,11 +80,6 @@ export class Crawler {
     this.now = opts.now ?? (() => new Date().toISOString());
   }
 
-  /** Request start times per host (politeness can be checked from outside). */
-  requestStarts(host: string): number[] {
-    return this.hosts.get(host)?.throttle.starts ?? [];
-  }
-
   async close(): Promise<void> {
     await this.fetcher.close();
   }

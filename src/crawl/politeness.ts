@@ -16,8 +16,6 @@ export class HostThrottle {
   private delay: number;
   private last = 0;
   crawlDelayMs = 0;
-  /** When each request to this host started (for tests and the fetch log). */
-  readonly starts: number[] = [];
 
   constructor(private readonly opts: ThrottleOptions) {
     this.delay = opts.minDelayMs;
@@ -38,7 +36,6 @@ export class HostThrottle {
   async before(): Promise<void> {
     const wait = this.last + this.currentDelay - Date.now();
     if (this.last && wait > 0) await sleep(wait);
-    this.starts.push(Date.now());
   }
 
   /** AutoThrottle: move halfway towards latency / target concurrency; never faster after an error. */

@@ -36,8 +36,7 @@ export interface BytesSource {
 
 const mediaOf = (bytes: Uint8Array, name: string): string => {
   const m = sniffMedia(bytes, name);
-  if (m === 'zip') return Buffer.from(bytes.subarray(0, 4096)).toString('latin1').includes('OFD.xml') ? 'ofd' : 'docx';
-  return m === 'ole' ? 'doc' : m;
+  return m === 'zip' ? 'docx' : m === 'ole' ? 'doc' : m;
 };
 
 /**

@@ -46,10 +46,8 @@ export async function readDocument(bytes: Uint8Array, opts: ReadOptions = {}): P
   try {
     switch (media) {
       case 'pdf': return await (await import('./pdf.ts')).readPdf(bytes);
-      case 'zip': {
-        const ofd = await import('./ofd.ts');
-        return ofd.isOfd(bytes) ? ofd.readOfd(bytes) : await (await import('./word.ts')).readDocx(bytes);
-      }
+      case 'ofd': return (await import('./ofd.ts')).readOfd(bytes);
+      case 'zip': return await (await import('./word.ts')).readDocx(bytes);
       case 'ole': return await (await import('./word.ts')).readDoc(bytes);
       default: return readTextDocument(bytes, opts);
     }

@@ -19,11 +19,6 @@ type Node = Record<string, unknown>;
 const arr = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v ? [v as Node] : []);
 const nums = (s: unknown): number[] => String(s ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
 
-/** Whether a ZIP container is an OFD package (it has OFD.xml at the root). */
-export function isOfd(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.subarray(0, 4096)).toString('latin1').includes('OFD.xml');
-}
-
 const join = (base: string, rel: string) => (rel.startsWith('/') ? rel.slice(1) : `${base.replace(/[^/]*$/, '')}${rel}`);
 
 /** Text runs of a page: TextObjects anywhere under Layers and PageBlocks. */

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Finding, ReportRecord } from '../record.ts';
+import { indexCells } from '../rules/cells.ts';
 import type { Database } from '../store/schema.ts';
 import type { ReviewItemRow, Store, StoredFinding } from '../store/store.ts';
 
@@ -24,7 +25,7 @@ export function fingerprint(f: Finding, reportKey: string): string {
 
 /** The values a finding rests on: its sums, each involved cell as printed and as used, the document. */
 export function evidence(f: Finding, record: ReportRecord): { json: string; hash: string } {
-  const ix = new Map(record.cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
+  const ix = indexCells(record);
   const cells = f.cells.map(([t, r, c]) => {
     const cell = ix.get(`${t}|${r}|${c}`);
     return { cell: `${t}/${r}/${c}`, raw: cell?.raw ?? null, value: cell?.value ?? null, corrected: cell?.corrected?.correction_id ?? null };

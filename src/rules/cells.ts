@@ -3,7 +3,7 @@ import type { Cell, CellRef, Finding, ReportRecord, TableId } from '../record.ts
 
 export type CellIndex = Map<string, Cell>;
 
-export function indexCells(record: ReportRecord | null): CellIndex {
+export function indexCells(record: Pick<ReportRecord, 'cells'> | null): CellIndex {
   return new Map((record?.cells ?? []).map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
 }
 

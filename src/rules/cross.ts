@@ -1,14 +1,9 @@
 // EXPECTED and PLAUSIBILITY rules across reports: carry-over chain, stock of documents in force,
 // year-over-year sameness and jumps, aggregate vs subordinate reports.
-import { TABLE3_COLS } from '../../parsers/index.ts';
+import { COLUMN_LABELS, TABLE3_COLS } from '../../parsers/index.ts';
 import type { Finding } from '../record.ts';
 import { finding, indexCells, num, ref } from './cells.ts';
 import type { Rule } from './types.ts';
-
-const COL_NAMES: Record<string, string> = {
-  natural_person: '自然人', 'legal.commercial': '商业企业', 'legal.research': '科研机构', 'legal.social_welfare': '社会公益组织',
-  'legal.legal_services': '法律服务机构', 'legal.other': '其他', total: '总计',
-};
 
 export const X1: Rule = {
   id: 'X-1', level: 'expected', title: '本年“上年结转”应等于上一年报告的“结转下年度继续办理”（逐列）',
@@ -23,7 +18,7 @@ export const X1: Rule = {
       if (cur === null || prev === null || cur === prev) continue;
       out.push(finding({
         rule: 'X-1', level: 'expected', status: 'fail', cells: [ref('table3', 'carried_over', col)], left: cur, right: prev, blame: 'publisher',
-        message: `「${COL_NAMES[col]}」列：${y}年报告的上年结转为${cur}，${y === null ? '上一年' : `${y - 1}年`}报告的结转下年度为${prev}`,
+        message: `「${COLUMN_LABELS[col]}」列：${y}年报告的上年结转为${cur}，${y === null ? '上一年' : `${y - 1}年`}报告的结转下年度为${prev}`,
       }));
     }
     return out;

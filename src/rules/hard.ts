@@ -1,13 +1,10 @@
 // The HARD rules: they hold by the definition of the form, so a failure means the printed report
 // is wrong or the extraction is. One table entry per rule; the engine is in sums.ts.
-import { TABLE3_APPLICANT_COLS, TABLE3_LEGAL_COLS, TABLE4_COLS } from '../../parsers/index.ts';
+import { COLUMN_LABELS, TABLE3_APPLICANT_COLS, TABLE3_LEGAL_COLS, TABLE4_COLS } from '../../parsers/index.ts';
 import type { Cell, CellRef, Finding, ReportRecord } from '../record.ts';
+import { indexCells } from './cells.ts';
 import { checkSum, uncertain, type CellLookup, type SumCheck } from './sums.ts';
 
-const COL_NAMES: Record<string, string> = {
-  natural_person: '自然人', 'legal.commercial': '商业企业', 'legal.research': '科研机构', 'legal.social_welfare': '社会公益组织',
-  'legal.legal_services': '法律服务机构', 'legal.other': '其他', 'legal.subtotal': '法人或其他组织小计', total: '总计',
-};
 const T4_ROWS: Record<string, string> = { review: '行政复议', litigation_direct: '行政诉讼（未经复议直接起诉）', litigation_after_review: '行政诉讼（复议后起诉）' };
 
 const t3 = (row: string, col: string): CellRef => ['table3', row, col];
@@ -60,7 +57,7 @@ function buildChecks(rows: Set<string>, cols: Set<string>, t4rows: Set<string>):
   if (rows.size) {
     const c7 = [...TABLE3_APPLICANT_COLS, ...(cols.has('legal.subtotal') ? ['legal.subtotal'] : []), 'total'];
     for (const col of c7) {
-      const name = COL_NAMES[col];
+      const name = COLUMN_LABELS[col];
       checks.push({
         rule: 'T3-1', level: 'hard', additive: false,
         left: [t3('new_received', col), t3('carried_over', col)],
@@ -151,7 +148,7 @@ function refKey(ref: CellRef): string {
 
 /** All HARD findings for a record's cells. Passes are kept only when they inferred blanks as 0. */
 export function hardFindings(record: Pick<ReportRecord, 'cells'>): Finding[] {
-  const index = new Map(record.cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
+  const index = indexCells(record);
   const get: CellLookup = (ref) => index.get(refKey(ref));
   const out: Finding[] = [];
   for (const check of sumChecks(record)) {
