@@ -15,11 +15,29 @@ export function printedLabel(version: string | null, table: 'table2' | 'table3' 
 }
 
 export const COLUMN_LABELS: Record<string, string> = {
-  natural_person: '自然人', 'legal.commercial': '商业企业', 'legal.research': '科研机构', 'legal.social_welfare': '社会公益组织',
-  'legal.legal_services': '法律服务机构', 'legal.other': '其他', 'legal.subtotal': '法人或其他组织小计', total: '总计',
-  upheld: '结果维持', corrected: '结果纠正', other: '其他结果', pending: '尚未审结',
-  issued: '本年制发件数', repealed: '本年废止件数', in_force: '现行有效件数', decisions: '处理决定数量', amount: '金额',
-  newly_made: '本年新制作数量', newly_published: '本年新公开数量', total_published: '对外公开总数量', prev_items: '上一年项目数量', change: '本年增/减', items: '采购项目数量',
+  natural_person: '自然人',
+  'legal.commercial': '商业企业',
+  'legal.research': '科研机构',
+  'legal.social_welfare': '社会公益组织',
+  'legal.legal_services': '法律服务机构',
+  'legal.other': '其他',
+  'legal.subtotal': '法人或其他组织小计',
+  total: '总计',
+  upheld: '结果维持',
+  corrected: '结果纠正',
+  other: '其他结果',
+  pending: '尚未审结',
+  issued: '本年制发件数',
+  repealed: '本年废止件数',
+  in_force: '现行有效件数',
+  decisions: '处理决定数量',
+  amount: '金额',
+  newly_made: '本年新制作数量',
+  newly_published: '本年新公开数量',
+  total_published: '对外公开总数量',
+  prev_items: '上一年项目数量',
+  change: '本年增/减',
+  items: '采购项目数量',
 };
 
 export { TABLE3_COLS, TABLE3_APPLICANT_COLS, TABLE3_LEGAL_COLS, TABLE4_COLS } from './ogi-common.ts';

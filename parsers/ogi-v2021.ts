@@ -23,9 +23,23 @@ export const v2021: FormatTemplate = {
     markers: ['逾期不补正', '逾期未按收费通知', '缴纳费用'],
     rows: [
       ...TABLE3_HEAD_ROWS,
-      { key: 'results.other.total', printed: '（六）其他处理（小计）', labels: ['其他处理'], subtotal: true, opensGroup: 'other' },
-      { key: 'results.other.overdue_correction', printed: '（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', labels: ['逾期不补正', '不补正'] },
-      { key: 'results.other.overdue_fee', printed: '（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', labels: ['逾期未按收费通知', '收费通知', '缴纳费用'] },
+      {
+        key: 'results.other.total',
+        printed: '（六）其他处理（小计）',
+        labels: ['其他处理'],
+        subtotal: true,
+        opensGroup: 'other',
+      },
+      {
+        key: 'results.other.overdue_correction',
+        printed: '（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请',
+        labels: ['逾期不补正', '不补正'],
+      },
+      {
+        key: 'results.other.overdue_fee',
+        printed: '（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请',
+        labels: ['逾期未按收费通知', '收费通知', '缴纳费用'],
+      },
       { key: 'results.other.other', printed: '（六）3.其他', labels: ['其他'], group: 'other' },
       ...TABLE3_TAIL_ROWS,
     ],

@@ -1,4 +1,5 @@
 // Bytes → record: the read and extract stages joined, for the CLI, the store and the crawler.
+import { LIMITS } from './settings.ts';
 import { createHash } from 'node:crypto';
 import { readDocument, readTextDocument, type ReadOptions } from './read/index.ts';
 import { extractRecord } from './extract/index.ts';
@@ -10,12 +11,19 @@ export interface BytesInput extends ReadOptions {
 }
 
 /** Larger inputs are refused before reading them into memory. */
-export const MAX_INPUT_BYTES = 60 * 1024 * 1024;
+export const MAX_INPUT_BYTES = LIMITS.input.maxBytes;
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-const readOptions = (input: BytesInput): ReadOptions => ({ nameHint: input.nameHint ?? input.path ?? input.url ?? '', contentType: input.contentType ?? null });
-const sourceOf = (bytes: Uint8Array, input: BytesInput) => ({ path: input.path ?? null, url: input.url ?? null, sha256: sha256(bytes) });
+const readOptions = (input: BytesInput): ReadOptions => ({
+  nameHint: input.nameHint ?? input.path ?? input.url ?? '',
+  contentType: input.contentType ?? null,
+});
+const sourceOf = (bytes: Uint8Array, input: BytesInput) => ({
+  path: input.path ?? null,
+  url: input.url ?? null,
+  sha256: sha256(bytes),
+});
 
 /** Any supported medium. Throws ReadError (one-line message) for input that cannot be read. */
 export async function extractBytes(bytes: Uint8Array, input: BytesInput = {}): Promise<ReportRecord> {

@@ -39,7 +39,9 @@ export const Cell = z
     note: z.string().nullable().optional(),
     source: CellSource,
     /** Set on effective values: an audited correction replaced the extracted value. */
-    corrected: z.object({ correction_id: z.number().int(), extracted_value: z.number().nullable(), extracted_kind: CellKind }).optional(),
+    corrected: z
+      .object({ correction_id: z.number().int(), extracted_value: z.number().nullable(), extracted_kind: CellKind })
+      .optional(),
   })
   .refine((c) => (c.kind === 'number') === (c.value !== null), {
     message: 'a number cell has a value; blank, placeholder and text cells have value null',
@@ -85,7 +87,10 @@ export const ReportRecord = z.object({
     agency: z.string().nullable(),
     report_year: z.number().int().min(1990).max(2100).nullable(),
     year_source: z.enum(['title', 'statistics_period', 'url', 'publish_date']).nullable(),
-    publish_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+    publish_date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
     publish_date_source: z.string().nullable().optional(),
     index_no: z.string().nullable().optional(),
     format_version: TableVersions,

@@ -5,11 +5,12 @@ import { csvHeader, csvLine, exportRows } from '../export/cells.ts';
 import { Store } from '../store/store.ts';
 
 export async function runExport(opts: { db: string; format: string; out?: string }): Promise<number> {
-  if (opts.format !== 'csv' && opts.format !== 'jsonl') throw new Error(`--format must be csv or jsonl (got ${opts.format})`);
+  if (opts.format !== 'csv' && opts.format !== 'jsonl')
+    throw new Error(`--format must be csv or jsonl (got ${opts.format})`);
   const store = await Store.openSqlite(opts.db);
   const out = opts.out ? createWriteStream(opts.out) : process.stdout;
   const write = async (line: string) => {
-    if (!out.write(line + '\n')) await once(out, 'drain');
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
   };
   let n = 0;
   try {

@@ -4,7 +4,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { extractBytes, MAX_INPUT_BYTES } from '../pipeline.ts';
 import { log } from '../log.ts';
 
-export async function runExtract(files: string[], opts: { pretty?: boolean }, out = process.stdout, err = process.stderr): Promise<number> {
+export async function runExtract(
+  files: string[],
+  opts: { pretty?: boolean },
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
   let failed = 0;
   for (const file of files) {
     try {
@@ -12,12 +17,18 @@ export async function runExtract(files: string[], opts: { pretty?: boolean }, ou
         throw new Error(e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message);
       });
       if (st.isDirectory()) throw new Error('is a directory (use `nianbao ingest` for folders)');
-      if (st.size > MAX_INPUT_BYTES) throw new Error(`too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`);
+      if (st.size > MAX_INPUT_BYTES)
+        throw new Error(
+          `too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`,
+        );
       const bytes = await readFile(file);
       const t0 = performance.now();
       const record = await extractBytes(bytes, { path: file });
-      log.debug({ file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) }, 'extracted');
-      out.write(JSON.stringify(record, null, opts.pretty ? 2 : undefined) + '\n');
+      log.debug(
+        { file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) },
+        'extracted',
+      );
+      out.write(`${JSON.stringify(record, null, opts.pretty ? 2 : undefined)}\n`);
     } catch (e) {
       failed++;
       const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];

@@ -6,7 +6,6 @@ import { queueFileFor } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { progress } from './progress.ts';
 
-
 export async function runIngest(paths: string[], opts: { db: string }): Promise<number> {
   const store = await Store.openSqlite(opts.db);
   try {
@@ -20,7 +19,7 @@ export async function runIngest(paths: string[], opts: { db: string }): Promise<
     const open = await writeQueueFile(store, queueFileFor(opts.db));
     process.stderr.write(
       `ingested ${summary.files} files: ${summary.newDocuments} new documents, ${summary.extracted} extracted, ${summary.unchanged} unchanged, ${summary.failed} failed; ` +
-      `${summary.reports} reports checked, review items opened ${summary.opened}, reopened ${summary.reopened}, resolved ${summary.resolved}; ${open} open in ${queueFileFor(opts.db)}\n`,
+        `${summary.reports} reports checked, review items opened ${summary.opened}, reopened ${summary.reopened}, resolved ${summary.resolved}; ${open} open in ${queueFileFor(opts.db)}\n`,
     );
     return summary.failed ? 1 : 0;
   } finally {

@@ -9,11 +9,17 @@ export interface Progress {
 
 export function progress(task: string): Progress {
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar({ format: `${task} [{bar}] {value}/{total} {what}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: `${task} [{bar}] {value}/{total} {what}`, stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     let started = false;
     return {
       update(done, total, what) {
-        if (!started) { bar.start(total, 0, { what: '' }); started = true; }
+        if (!started) {
+          bar.start(total, 0, { what: '' });
+          started = true;
+        }
         bar.setTotal(total);
         bar.update(done, { what: what.length > 50 ? `…${what.slice(-49)}` : what });
       },

@@ -54,7 +54,9 @@ export interface CrawlSummary {
   reviewOpened: number;
 }
 
-type FrontierRow = Database['frontier'] extends infer T ? { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] } : never;
+type FrontierRow = Database['frontier'] extends infer T
+  ? { [K in keyof T]: T[K] extends import('kysely').Generated<infer U> ? U : T[K] }
+  : never;
 
 interface Host {
   throttle: HostThrottle;
@@ -72,11 +74,19 @@ export class Crawler {
   private readonly touched = new Set<number>();
   private readonly now: () => string;
 
-  constructor(private readonly store: Store, sources: Source[], opts: CrawlOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    sources: Source[],
+    opts: CrawlOptions = {},
+  ) {
     this.sources = new Map(sources.map((s) => [s.id, s]));
     this.opts = { maxListDepth: 50, hostConcurrency: 64, ...opts };
     this.throttleOpts = { ...DEFAULT_THROTTLE, ...opts.throttle };
-    this.fetcher = new Fetcher({ ...opts.fetch, allowLoopback: opts.allowLoopback ?? false, ...(opts.resolver ? { resolver: opts.resolver } : {}) });
+    this.fetcher = new Fetcher({
+      ...opts.fetch,
+      allowLoopback: opts.allowLoopback ?? false,
+      ...(opts.resolver ? { resolver: opts.resolver } : {}),
+    });
     this.now = opts.now ?? (() => new Date().toISOString());
   }
 
@@ -86,37 +96,84 @@ export class Crawler {
 
   async run(): Promise<CrawlSummary> {
     const db = this.store.db;
-    const open = await db.selectFrom('crawl_runs').selectAll().where('finished_at', 'is', null).orderBy('id', 'desc').executeTakeFirst();
-    const runId = open?.id ?? (await db.insertInto('crawl_runs').values({ started_at: this.now(), finished_at: null, sources: [...this.sources.keys()].join(',') }).returning('id').executeTakeFirstOrThrow()).id;
-    this.summary = { run: runId, resumed: !!open, complete: false, found: 0, fetched: 0, unchanged: 0, changed: 0, withdrawn: 0, failed: 0, skipped: 0, newReports: 0, requests: 0, reviewOpened: 0 };
+    const open = await db
+      .selectFrom('crawl_runs')
+      .selectAll()
+      .where('finished_at', 'is', null)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const runId =
+      open?.id ??
+      (
+        await db
+          .insertInto('crawl_runs')
+          .values({ started_at: this.now(), finished_at: null, sources: [...this.sources.keys()].join(',') })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    this.summary = {
+      run: runId,
+      resumed: !!open,
+      complete: false,
+      found: 0,
+      fetched: 0,
+      unchanged: 0,
+      changed: 0,
+      withdrawn: 0,
+      failed: 0,
+      skipped: 0,
+      newReports: 0,
+      requests: 0,
+      reviewOpened: 0,
+    };
     await this.seed();
     const inflight = new Set<string>();
     const global = new PQueue({ concurrency: this.opts.hostConcurrency });
     let done = 0;
     let stopped = false;
     for (;;) {
-      const due = (await db.selectFrom('frontier').selectAll()
-        .where((eb) => eb.or([eb('run_id', 'is', null), eb('run_id', '!=', runId)]))
-        .where('state', '!=', 'skipped')
-        .orderBy('depth').orderBy('discovered_at').limit(2000).execute()).filter((r) => !inflight.has(r.url)) as FrontierRow[];
+      const due = (
+        await db
+          .selectFrom('frontier')
+          .selectAll()
+          .where((eb) => eb.or([eb('run_id', 'is', null), eb('run_id', '!=', runId)]))
+          .where('state', '!=', 'skipped')
+          .orderBy('depth')
+          .orderBy('discovered_at')
+          .limit(2000)
+          .execute()
+      ).filter((r) => !inflight.has(r.url)) as FrontierRow[];
       if (!due.length) break;
       const tasks: Promise<void>[] = [];
       for (const row of due) {
-        if (this.opts.maxRequests !== undefined && this.summary.requests + inflight.size >= this.opts.maxRequests) { stopped = true; break; }
+        if (this.opts.maxRequests !== undefined && this.summary.requests + inflight.size >= this.opts.maxRequests) {
+          stopped = true;
+          break;
+        }
         inflight.add(row.url);
         const host = this.host(row.host);
-        tasks.push(global.add(() => host.queue.add(async () => {
-          try {
-            await this.process(row, runId);
-          } catch (e) {
-            log.error({ url: row.url, err: (e as Error).message }, 'crawl step failed');
-            await this.finish(row.url, runId, { state: 'failed', error: (e as Error).message.split('\n')[0]! }, null, 'failed');
-            this.summary.failed++;
-          } finally {
-            inflight.delete(row.url);
-            this.opts.onProgress?.(++done, done + inflight.size, row.url);
-          }
-        })) as Promise<void>);
+        tasks.push(
+          global.add(() =>
+            host.queue.add(async () => {
+              try {
+                await this.process(row, runId);
+              } catch (e) {
+                log.error({ url: row.url, err: (e as Error).message }, 'crawl step failed');
+                await this.finish(
+                  row.url,
+                  runId,
+                  { state: 'failed', error: (e as Error).message.split('\n')[0]! },
+                  null,
+                  'failed',
+                );
+                this.summary.failed++;
+              } finally {
+                inflight.delete(row.url);
+                this.opts.onProgress?.(++done, done + inflight.size, row.url);
+              }
+            }),
+          ) as Promise<void>,
+        );
       }
       await Promise.all(tasks);
       if (stopped) break;
@@ -152,7 +209,12 @@ export class Crawler {
   private async seed(): Promise<void> {
     const at = this.now();
     for (const s of this.sources.values()) {
-      await this.store.upsertBody({ agency: s.agency, parent: s.parent ?? null, level: s.level ?? null, region_code: s.region_code ?? null });
+      await this.store.upsertBody({
+        agency: s.agency,
+        parent: s.parent ?? null,
+        level: s.level ?? null,
+        region_code: s.region_code ?? null,
+      });
       for (const e of s.entry) {
         const url = normalizeUrl(e);
         if (url) await this.addUrl(this.store.db, { url, source: s.id, kind: 'list', depth: 0, parent: null, at });
@@ -160,11 +222,31 @@ export class Crawler {
     }
   }
 
-  private async addUrl(db: Store['db'] | Transaction<Database>, l: { url: string; source: string; kind: LinkKind; depth: number; parent: string | null; at: string }): Promise<void> {
-    const res = await db.insertInto('frontier').values({
-      url: l.url, host: new URL(l.url).host, source_id: l.source, kind: l.kind, depth: l.depth, parent_url: l.parent, state: 'pending', run_id: null,
-      etag: null, last_modified: null, sha256: null, http_status: null, error: null, discovered_at: l.at, fetched_at: null,
-    }).onConflict((oc) => oc.column('url').doNothing()).executeTakeFirst();
+  private async addUrl(
+    db: Store['db'] | Transaction<Database>,
+    l: { url: string; source: string; kind: LinkKind; depth: number; parent: string | null; at: string },
+  ): Promise<void> {
+    const res = await db
+      .insertInto('frontier')
+      .values({
+        url: l.url,
+        host: new URL(l.url).host,
+        source_id: l.source,
+        kind: l.kind,
+        depth: l.depth,
+        parent_url: l.parent,
+        state: 'pending',
+        run_id: null,
+        etag: null,
+        last_modified: null,
+        sha256: null,
+        http_status: null,
+        error: null,
+        discovered_at: l.at,
+        fetched_at: null,
+      })
+      .onConflict((oc) => oc.column('url').doNothing())
+      .executeTakeFirst();
     if ((res.numInsertedOrUpdatedRows ?? 0n) > 0n) this.summary.found++;
   }
 
@@ -194,9 +276,18 @@ export class Crawler {
       return;
     }
     const known = row.sha256 !== null;
-    const r = await this.fetcher.fetch(row.url, known ? { etag: row.etag, lastModified: row.last_modified } : {}, this.hooks(h));
+    const r = await this.fetcher.fetch(
+      row.url,
+      known ? { etag: row.etag, lastModified: row.last_modified } : {},
+      this.hooks(h),
+    );
     this.summary.fetched++;
-    const validators = { etag: r.etag ?? row.etag, last_modified: r.lastModified ?? row.last_modified, http_status: r.status, fetched_at: this.now() };
+    const validators = {
+      etag: r.etag ?? row.etag,
+      last_modified: r.lastModified ?? row.last_modified,
+      http_status: r.status,
+      fetched_at: this.now(),
+    };
     if (r.status === 304) {
       this.summary.unchanged++;
       await this.finish(row.url, runId, { ...validators, state: 'done', error: null }, r, 'not_modified');
@@ -209,7 +300,13 @@ export class Crawler {
     }
     if (r.error || !r.body) {
       this.summary.failed++;
-      await this.finish(row.url, runId, { ...validators, state: 'failed', error: r.error ?? `HTTP ${r.status}` }, r, 'failed');
+      await this.finish(
+        row.url,
+        runId,
+        { ...validators, state: 'failed', error: r.error ?? `HTTP ${r.status}` },
+        r,
+        'failed',
+      );
       return;
     }
     const sha = sha256(r.body);
@@ -221,7 +318,12 @@ export class Crawler {
     if (known) this.summary.changed++;
     const source = this.sources.get(row.source_id);
     if (row.kind !== 'list') {
-      const res = await ingestBytes(this.store, r.body, { location: r.finalUrl, url: r.finalUrl, contentType: r.contentType, nameHint: r.filename }, this.now()).catch((e: Error) => {
+      const res = await ingestBytes(
+        this.store,
+        r.body,
+        { location: r.finalUrl, url: r.finalUrl, contentType: r.contentType, nameHint: r.filename },
+        this.now(),
+      ).catch((e: Error) => {
         log.warn({ url: row.url, reason: e.message }, 'not ingested');
         return null;
       });
@@ -236,20 +338,56 @@ export class Crawler {
       await this.store.transaction(async (trx) => {
         for (const l of links) {
           if (l.kind === 'list' && row.depth + 1 > this.opts.maxListDepth) continue;
-          await this.addUrl(trx, { url: l.url, source: row.source_id, kind: l.kind, depth: row.depth + 1, parent: row.url, at });
+          await this.addUrl(trx, {
+            url: l.url,
+            source: row.source_id,
+            kind: l.kind,
+            depth: row.depth + 1,
+            parent: row.url,
+            at,
+          });
         }
       });
     }
-    await this.finish(row.url, runId, { ...validators, state: 'done', error: null, sha256: sha }, r, known ? 'changed' : 'new');
+    await this.finish(
+      row.url,
+      runId,
+      { ...validators, state: 'done', error: null, sha256: sha },
+      r,
+      known ? 'changed' : 'new',
+    );
   }
 
-  private async finish(url: string, runId: number, set: Partial<FrontierRow>, r: FetchResult | null, outcome: string): Promise<void> {
+  private async finish(
+    url: string,
+    runId: number,
+    set: Partial<FrontierRow>,
+    r: FetchResult | null,
+    outcome: string,
+  ): Promise<void> {
     await this.store.transaction(async (trx) => {
-      await trx.updateTable('frontier').set({ ...set, run_id: runId, attempts: undefined } as never).where('url', '=', url).execute();
-      await trx.insertInto('fetch_log').values({
-        run_id: runId, url, final_url: r?.finalUrl ?? null, status: r?.status ?? null, bytes: r?.body?.length ?? null, ms: r?.ms ?? null, attempts: r?.attempts ?? null,
-        etag: r?.etag ?? null, last_modified: r?.lastModified ?? null, outcome, error: (set.error as string | null | undefined) ?? null, at: this.now(),
-      }).execute();
+      await trx
+        .updateTable('frontier')
+        .set({ ...set, run_id: runId, attempts: undefined } as never)
+        .where('url', '=', url)
+        .execute();
+      await trx
+        .insertInto('fetch_log')
+        .values({
+          run_id: runId,
+          url,
+          final_url: r?.finalUrl ?? null,
+          status: r?.status ?? null,
+          bytes: r?.body?.length ?? null,
+          ms: r?.ms ?? null,
+          attempts: r?.attempts ?? null,
+          etag: r?.etag ?? null,
+          last_modified: r?.lastModified ?? null,
+          outcome,
+          error: (set.error as string | null | undefined) ?? null,
+          at: this.now(),
+        })
+        .execute();
     });
   }
 }

@@ -17,7 +17,8 @@ const HAS_YEAR = /(?:19|20)\d{2}|[二][〇○零][一二三四五六七八九〇
 /** Report URLs of the provincial platforms (report-format.md). */
 const REPORT_URL = /xxgkAnnualReport\.jsp\?.*fbtime=\d{4}|OpennessAnnualReport\/year\/show\/\d+\/\d{4}\.html/i;
 const PAGINATION_TEXT = /^(?:下一页|下页|尾页|末页|上一页|上页|首页|第?\d{1,3}页?|>|>>|»)$/;
-const PAGINATION_URL = /(?:index|list|default)_\d{1,4}\.s?html?$|[?&](?:page|pageNo|pageIndex|p|curPage)=\d{1,4}(?:&|$)/i;
+const PAGINATION_URL =
+  /(?:index|list|default)_\d{1,4}\.s?html?$|[?&](?:page|pageNo|pageIndex|p|curPage)=\d{1,4}(?:&|$)/i;
 
 /** All `<a href>` links with their text (or title), resolved against the page URL. */
 export function links(html: string, base: string): Array<{ url: string; text: string }> {
@@ -40,7 +41,12 @@ function isReport(l: { url: string; text: string }, source: Source): boolean {
 }
 
 /** Classify a page's links: what a list page or report page leads to, within the source's site. */
-export function discover(html: string, pageUrl: string, pageKind: LinkKind, source: Source): { links: Link[]; skipped: Array<{ url: string; reason: string }> } {
+export function discover(
+  html: string,
+  pageUrl: string,
+  pageKind: LinkKind,
+  source: Source,
+): { links: Link[]; skipped: Array<{ url: string; reason: string }> } {
   const found = new Map<string, Link>();
   const skipped: Array<{ url: string; reason: string }> = [];
   const scope = [...source.entry, ...(source.hints?.scope ?? [])];
@@ -51,7 +57,12 @@ export function discover(html: string, pageUrl: string, pageKind: LinkKind, sour
     let kind: LinkKind | null = null;
     if (attachment && (pageKind === 'page' || isReport(l, source))) kind = 'file';
     else if (!attachment && isReport(l, source)) kind = 'page';
-    else if (pageKind === 'list' && (PAGINATION_URL.test(l.url) || PAGINATION_TEXT.test(l.text)) && sameColumn(l.url, pageUrl)) kind = 'list';
+    else if (
+      pageKind === 'list' &&
+      (PAGINATION_URL.test(l.url) || PAGINATION_TEXT.test(l.text)) &&
+      sameColumn(l.url, pageUrl)
+    )
+      kind = 'list';
     if (!kind) continue;
     const trap = trapReason(l.url);
     if (trap) {

@@ -1,5 +1,6 @@
 // HTTP fetching: undici with timeouts, a body size limit, manual redirects (each hop SSRF-checked),
 // retries with backoff that honour Retry-After, and conditional requests from stored validators.
+import { LIMITS } from '../settings.ts';
 import iconv from 'iconv-lite';
 import { Agent, request } from 'undici';
 import { BlockedAddressError, checkLiteralHost, guardedLookup, systemResolver, type Resolver } from './ssrf.ts';
@@ -21,8 +22,10 @@ export interface FetchOptions {
 }
 
 export const DEFAULT_FETCH: FetchOptions = {
-  userAgent: USER_AGENT, timeoutMs: 30_000, maxBytes: 50 * 1024 * 1024, maxRedirects: 5, retries: 3,
-  maxWaitMs: 120_000, backoffMs: 2_000, allowLoopback: false, resolver: systemResolver,
+  userAgent: USER_AGENT,
+  ...LIMITS.fetch,
+  allowLoopback: false,
+  resolver: systemResolver,
 };
 
 export interface Validators {
@@ -76,7 +79,10 @@ export class Fetcher {
   constructor(opts: Partial<FetchOptions> = {}) {
     this.opts = { ...DEFAULT_FETCH, ...opts };
     this.agent = new Agent({
-      connect: { lookup: guardedLookup(this.opts.resolver, this.opts.allowLoopback) as never, timeout: this.opts.timeoutMs },
+      connect: {
+        lookup: guardedLookup(this.opts.resolver, this.opts.allowLoopback) as never,
+        timeout: this.opts.timeoutMs,
+      },
       headersTimeout: this.opts.timeoutMs,
       bodyTimeout: this.opts.timeoutMs,
     });
@@ -89,16 +95,38 @@ export class Fetcher {
   /** GET with redirects and retries; never throws (the error is in the result). */
   async fetch(url: string, validators: Validators = {}, hooks: RequestHooks = NO_HOOKS): Promise<FetchResult> {
     const t0 = performance.now();
-    const res: FetchResult = { url, finalUrl: url, status: 0, contentType: null, filename: null, etag: null, lastModified: null, body: null, ms: 0, attempts: 0, redirects: [], error: null };
+    const res: FetchResult = {
+      url,
+      finalUrl: url,
+      status: 0,
+      contentType: null,
+      filename: null,
+      etag: null,
+      lastModified: null,
+      body: null,
+      ms: 0,
+      attempts: 0,
+      redirects: [],
+      error: null,
+    };
     let current = url;
     const seen = new Set([url]);
     for (let hop = 0; ; hop++) {
       const one = await this.withRetries(current, hop === 0 ? validators : {}, hooks, res);
       if (one.redirect === undefined) break;
       const next = normalizeUrl(one.redirect, current);
-      if (!next) { res.error = `bad redirect target ${one.redirect}`; break; }
-      if (seen.has(next)) { res.error = `redirect loop at ${next}`; break; }
-      if (hop + 1 > this.opts.maxRedirects) { res.error = `more than ${this.opts.maxRedirects} redirects`; break; }
+      if (!next) {
+        res.error = `bad redirect target ${one.redirect}`;
+        break;
+      }
+      if (seen.has(next)) {
+        res.error = `redirect loop at ${next}`;
+        break;
+      }
+      if (hop + 1 > this.opts.maxRedirects) {
+        res.error = `more than ${this.opts.maxRedirects} redirects`;
+        break;
+      }
       seen.add(next);
       res.redirects.push(next);
       current = next;
@@ -108,7 +136,12 @@ export class Fetcher {
     return res;
   }
 
-  private async withRetries(url: string, validators: Validators, hooks: RequestHooks, res: FetchResult): Promise<{ redirect?: string }> {
+  private async withRetries(
+    url: string,
+    validators: Validators,
+    hooks: RequestHooks,
+    res: FetchResult,
+  ): Promise<{ redirect?: string }> {
     for (let attempt = 0; ; attempt++) {
       res.attempts++;
       const out = await this.once(url, validators, hooks, res);
@@ -123,7 +156,12 @@ export class Fetcher {
     }
   }
 
-  private async once(url: string, validators: Validators, hooks: RequestHooks, res: FetchResult): Promise<{ redirect?: string; retryable: boolean; retryAfter?: number | null }> {
+  private async once(
+    url: string,
+    validators: Validators,
+    hooks: RequestHooks,
+    res: FetchResult,
+  ): Promise<{ redirect?: string; retryable: boolean; retryAfter?: number | null }> {
     res.error = null;
     res.body = null;
     const literal = checkLiteralHost(url, this.opts.allowLoopback);
@@ -131,13 +169,23 @@ export class Fetcher {
       res.error = `refused: ${literal}`;
       return { retryable: false };
     }
-    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, accept: '*/*', 'accept-language': 'zh-CN,zh;q=0.9' };
+    const headers: Record<string, string> = {
+      'user-agent': this.opts.userAgent,
+      accept: '*/*',
+      'accept-language': 'zh-CN,zh;q=0.9',
+    };
     if (validators.etag) headers['if-none-match'] = validators.etag;
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
     await hooks.before(url);
     const t0 = performance.now();
     try {
-      const r = await request(url, { method: 'GET', headers, dispatcher: this.agent, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
+      const r = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: this.agent,
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+      });
       res.status = r.statusCode;
       res.contentType = header(r.headers, 'content-type');
       res.filename = dispositionFilename(header(r.headers, 'content-disposition'));
@@ -153,7 +201,10 @@ export class Fetcher {
         await r.body.dump();
         hooks.after(url, performance.now() - t0, r.statusCode >= 400);
         if (r.statusCode >= 400) res.error = `HTTP ${r.statusCode}`;
-        return { retryable: RETRY_STATUS.has(r.statusCode), retryAfter: retryAfterMs(header(r.headers, 'retry-after')) };
+        return {
+          retryable: RETRY_STATUS.has(r.statusCode),
+          retryAfter: retryAfterMs(header(r.headers, 'retry-after')),
+        };
       }
       const declared = Number(header(r.headers, 'content-length') ?? NaN);
       if (declared > this.opts.maxBytes) {
@@ -180,7 +231,8 @@ export class Fetcher {
     } catch (e) {
       hooks.after(url, performance.now() - t0, true);
       const err = e as Error & { code?: string; cause?: Error };
-      const blocked = err instanceof BlockedAddressError || err.cause instanceof BlockedAddressError || err.code === 'EBLOCKED';
+      const blocked =
+        err instanceof BlockedAddressError || err.cause instanceof BlockedAddressError || err.code === 'EBLOCKED';
       res.error = blocked ? (err.cause?.message ?? err.message) : `${err.code ?? err.name}: ${err.message}`;
       return { retryable: !blocked };
     }
@@ -197,7 +249,11 @@ export function dispositionFilename(header: string | null): string | null {
   const star = /filename\*\s*=\s*([\w-]+)''([^;]+)/i.exec(header);
   if (star) {
     try {
-      const bytes = Buffer.from(decodeURIComponent(star[2]!.trim()).split('').map((c) => c.charCodeAt(0) & 0xff));
+      const bytes = Buffer.from(
+        decodeURIComponent(star[2]!.trim())
+          .split('')
+          .map((c) => c.charCodeAt(0) & 0xff),
+      );
       return /utf-?8/i.test(star[1]!) ? decodeURIComponent(star[2]!.trim()) : iconv.decode(bytes, 'gb18030');
     } catch {
       // fall through to the plain parameter

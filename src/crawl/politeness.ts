@@ -1,5 +1,6 @@
 // Per-host politeness: one request at a time per host, and a delay adapted from latency the way
 // Scrapy's AutoThrottle does it (never faster after an error), never below robots.txt Crawl-delay.
+import { LIMITS } from '../settings.ts';
 
 export interface ThrottleOptions {
   minDelayMs: number;
@@ -8,7 +9,7 @@ export interface ThrottleOptions {
   targetConcurrency: number;
 }
 
-export const DEFAULT_THROTTLE: ThrottleOptions = { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 };
+export const DEFAULT_THROTTLE: ThrottleOptions = { ...LIMITS.throttle };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

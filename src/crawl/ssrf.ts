@@ -7,15 +7,35 @@ import { lookup as dnsLookup } from 'node:dns';
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
 export const systemResolver: Resolver = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true }, (err, addrs) => (err ? reject(err) : resolve(addrs))),
+  );
 
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
 
 const forbidden = new BlockList();
-for (const [net, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) forbidden.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['::', 128]] as const) forbidden.addSubnet(net, bits, 'ipv6');
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  forbidden.addSubnet(net, bits, 'ipv4');
+for (const [net, bits] of [
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['::', 128],
+] as const)
+  forbidden.addSubnet(net, bits, 'ipv6');
 
 export class BlockedAddressError extends Error {
   override name = 'BlockedAddressError';
@@ -33,7 +53,11 @@ export function blockedReason(address: string, allowLoopback: boolean): string |
   return forbidden.check(address, family) ? `private or reserved address ${address}` : null;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | Array<{ address: string; family: number }>,
+  family?: number,
+) => void;
 
 /** A `net.connect` lookup that resolves through `resolver` and refuses forbidden addresses. */
 export function guardedLookup(resolver: Resolver, allowLoopback: boolean) {
@@ -42,7 +66,8 @@ export function guardedLookup(resolver: Resolver, allowLoopback: boolean) {
     const all = typeof options === 'object' && options !== null && options.all === true;
     resolver(hostname).then(
       (addrs) => {
-        if (!addrs.length) return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), '', 0);
+        if (!addrs.length)
+          return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), '', 0);
         for (const a of addrs) {
           const why = blockedReason(a.address, allowLoopback);
           if (why) return callback(new BlockedAddressError(`refused to connect to ${hostname}: ${why}`), '', 0);

@@ -1,4 +1,5 @@
 // URL normalisation, site scope and crawl-trap guards.
+import { LIMITS } from '../settings.ts';
 
 /** Default index pages that name the same resource as their folder. */
 const DEFAULT_PAGES = /\/(?:index|default)\.(?:html?|shtml|jsp|aspx?|php)$/i;
@@ -17,7 +18,9 @@ export function normalizeUrl(raw: string, base?: string): string | null {
   u.hash = '';
   u.hostname = u.hostname.toLowerCase();
   if ((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443')) u.port = '';
-  const params = [...u.searchParams.entries()].filter(([k]) => !NOISE_PARAMS.test(k)).sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
+  const params = [...u.searchParams.entries()]
+    .filter(([k]) => !NOISE_PARAMS.test(k))
+    .sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
   u.search = params.length ? `?${new URLSearchParams(params).toString()}` : '';
   u.pathname = u.pathname.replace(/\/{2,}/g, '/').replace(DEFAULT_PAGES, '/');
   return u.toString();
@@ -35,9 +38,7 @@ export function inScope(url: string, entries: string[]): boolean {
   });
 }
 
-const MAX_URL_LENGTH = 300;
-const MAX_QUERY_PARAMS = 6;
-const MAX_PATH_SEGMENTS = 12;
+const { maxLength: MAX_URL_LENGTH, maxQueryParams: MAX_QUERY_PARAMS, maxPathSegments: MAX_PATH_SEGMENTS } = LIMITS.url;
 
 /**
  * Crawl traps: calendars (date-stepping parameters or paths), ever-growing query strings, paths

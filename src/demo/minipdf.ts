@@ -1,14 +1,16 @@
 // A minimal PDF writer for tests (Latin text, Helvetica): enough for page-count and bad-input cases.
 export function miniPdf(pages: string[]): Uint8Array {
   const objects: string[] = [];
-  const add = (body: string) => objects.push(body) ;
+  const add = (body: string) => objects.push(body);
   add('<< /Type /Catalog /Pages 2 0 R >>');
   const kids = pages.map((_, i) => `${3 + i * 2} 0 R`).join(' ');
   add(`<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`);
   const fontRef = 3 + pages.length * 2;
   pages.forEach((text, i) => {
     const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/[()\\]/g, '')}) Tj ET`;
-    add(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${fontRef} 0 R >> >> /Contents ${4 + i * 2} 0 R >>`);
+    add(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${fontRef} 0 R >> >> /Contents ${4 + i * 2} 0 R >>`,
+    );
     add(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
   });
   add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
@@ -29,7 +31,11 @@ export function zipBomb(declaredBytes = 4_000_000_000): Uint8Array {
   const name = Buffer.from('word/document.xml');
   const data = Buffer.alloc(1000);
   // Local and central headers carry the same method, sizes and name length at different offsets.
-  const header = (size: number, signature: number, at: { method: number; compressed: number; size: number; name: number }) => {
+  const header = (
+    size: number,
+    signature: number,
+    at: { method: number; compressed: number; size: number; name: number },
+  ) => {
     const b = Buffer.alloc(size);
     b.writeUInt32LE(signature, 0);
     b.writeUInt16LE(8, at.method);

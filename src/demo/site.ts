@@ -83,23 +83,44 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
       res.writeHead(304, { etag, 'last-modified': LAST_MODIFIED }).end();
       return;
     }
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, etag, 'last-modified': LAST_MODIFIED }).end(body);
+    res
+      .writeHead(200, { 'content-type': type, 'content-length': body.length, etag, 'last-modified': LAST_MODIFIED })
+      .end(body);
   };
 
   const listPage = (n: number): string => {
     const live = reports.map((r, i) => [r, i] as const).filter(([r]) => r !== null) as Array<[SiteReport, number]>;
     const pages = Math.max(1, Math.ceil(live.length / perPage));
-    const items = live.slice(n * perPage, (n + 1) * perPage)
-      .map(([r, i]) => `<li><a href="${reportPath(i, r)}" target="_blank">${title(r)}</a><span>${r.year + 1}-01-15</span></li>`).join('\n');
+    const items = live
+      .slice(n * perPage, (n + 1) * perPage)
+      .map(
+        ([r, i]) =>
+          `<li><a href="${reportPath(i, r)}" target="_blank">${title(r)}</a><span>${r.year + 1}-01-15</span></li>`,
+      )
+      .join('\n');
     const name = (k: number) => (k === 0 ? 'index.html' : `index_${k}.html`);
-    const nav = [n + 1 < pages ? `<a href="${name(n + 1)}">下一页</a>` : '', `<a href="${name(pages - 1)}">尾页</a>`].join(' ');
-    const trap = opts.trap ? `<div class="calendar"><a href="${column}index.html?page=2&day=2026-01-${String(n + 1).padStart(2, '0')}">下一页</a><a href="/rili/2026/01/">日历</a></div>` : '';
-    return page('政府信息公开年报', `<div class="nav">首页 &gt; 政府信息公开 &gt; 年报</div><ul>${items}</ul><div class="page">${nav}</div>${trap}<a href="/about.html">关于我们</a>`);
+    const nav = [
+      n + 1 < pages ? `<a href="${name(n + 1)}">下一页</a>` : '',
+      `<a href="${name(pages - 1)}">尾页</a>`,
+    ].join(' ');
+    const trap = opts.trap
+      ? `<div class="calendar"><a href="${column}index.html?page=2&day=2026-01-${String(n + 1).padStart(2, '0')}">下一页</a><a href="/rili/2026/01/">日历</a></div>`
+      : '';
+    return page(
+      '政府信息公开年报',
+      `<div class="nav">首页 &gt; 政府信息公开 &gt; 年报</div><ul>${items}</ul><div class="page">${nav}</div>${trap}<a href="/about.html">关于我们</a>`,
+    );
   };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push({ path: url.pathname + url.search, at: Date.now(), ifNoneMatch: (req.headers['if-none-match'] as string) ?? null, ifModifiedSince: (req.headers['if-modified-since'] as string) ?? null, userAgent: req.headers['user-agent'] ?? null });
+    requests.push({
+      path: url.pathname + url.search,
+      at: Date.now(),
+      ifNoneMatch: (req.headers['if-none-match'] as string) ?? null,
+      ifModifiedSince: (req.headers['if-modified-since'] as string) ?? null,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
     const delay = opts.latency?.(url.pathname) ?? 0;
     if (delay) await new Promise((r) => setTimeout(r, delay));
     if (opts.routes && (await opts.routes(req, res))) return;
@@ -114,7 +135,13 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
       if (!r) continue;
       if (url.pathname === reportPath(i, r)) {
         const body = r.attachment
-          ? iconv.encode(page(title(r), `<h1>${title(r)}</h1><p>发布时间：${r.year + 1}-01-15</p><p>附件：<a href="${attachmentPath(i, r)}">${title(r)}.doc</a></p>`), 'gbk')
+          ? iconv.encode(
+              page(
+                title(r),
+                `<h1>${title(r)}</h1><p>发布时间：${r.year + 1}-01-15</p><p>附件：<a href="${attachmentPath(i, r)}">${title(r)}.doc</a></p>`,
+              ),
+              'gbk',
+            )
           : Buffer.from(renderHtml(r, PLAIN, { charset: 'gbk' }));
         return send(req, res, body, 'text/html');
       }
@@ -134,9 +161,10 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
     update(i, report) {
       reports[i] = report;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -47,8 +47,23 @@ function flaggedTables(r: ReportRecord): Set<string> {
 
 export function score(gold: Gold, record: ReportRecord | null, error: string | null): ReportScore {
   const s: ReportScore = {
-    id: gold.id, media: gold.media, mode: gold.mode, error, gold: 0, right: 0, goldNonZero: 0, rightNonZero: 0,
-    wrong: 0, missed: 0, spurious: 0, unverifiable: 0, silent: 0, metaErrors: [], publisherMissed: [], fullyRight: false, details: [],
+    id: gold.id,
+    media: gold.media,
+    mode: gold.mode,
+    error,
+    gold: 0,
+    right: 0,
+    goldNonZero: 0,
+    rightNonZero: 0,
+    wrong: 0,
+    missed: 0,
+    spurious: 0,
+    unverifiable: 0,
+    silent: 0,
+    metaErrors: [],
+    publisherMissed: [],
+    fullyRight: false,
+    details: [],
   };
   const scored = gold.mode !== 'meta-only';
   if (scored) {
@@ -69,15 +84,25 @@ export function score(gold: Gold, record: ReportRecord | null, error: string | n
       const nonZero = v !== null && v !== 0;
       if (v === null) {
         if (!e || e.value === null || e.value === 0) s.right++;
-        else { s.wrong++; s.details.push(`wrong ${t}/${r}/${c}: ${e.value} (gold blank)`); if (!flagged.has(t)) s.silent++; }
+        else {
+          s.wrong++;
+          s.details.push(`wrong ${t}/${r}/${c}: ${e.value} (gold blank)`);
+          if (!flagged.has(t)) s.silent++;
+        }
         continue;
       }
       if (!e) {
-        if (gold.mode === 'exact') { s.missed++; s.details.push(`missed ${t}/${r}/${c} = ${v}`); }
-        else s.details.push(`left out ${t}/${r}/${c}`);
+        if (gold.mode === 'exact') {
+          s.missed++;
+          s.details.push(`missed ${t}/${r}/${c} = ${v}`);
+        } else s.details.push(`left out ${t}/${r}/${c}`);
         continue;
       }
-      if (e.value !== null && same(e.value, v)) { s.right++; if (nonZero) s.rightNonZero++; continue; }
+      if (e.value !== null && same(e.value, v)) {
+        s.right++;
+        if (nonZero) s.rightNonZero++;
+        continue;
+      }
       s.wrong++;
       s.details.push(`wrong ${t}/${r}/${c}: ${e.value} (raw "${e.raw}") gold ${v}`);
       if (!flagged.has(t)) s.silent++;
@@ -93,7 +118,8 @@ export function score(gold: Gold, record: ReportRecord | null, error: string | n
   }
   const e = gold.expect;
   if (e.kind && e.kind !== record.report.kind) s.metaErrors.push(`kind ${record.report.kind} ≠ ${e.kind}`);
-  if (e.report_year !== undefined && e.report_year !== record.report.report_year) s.metaErrors.push(`year ${record.report.report_year} ≠ ${e.report_year}`);
+  if (e.report_year !== undefined && e.report_year !== record.report.report_year)
+    s.metaErrors.push(`year ${record.report.report_year} ≠ ${e.report_year}`);
   if (e.agency && e.agency !== record.report.agency) s.metaErrors.push(`agency ${record.report.agency} ≠ ${e.agency}`);
   for (const [t, v] of Object.entries(e.format_version ?? {})) {
     const have = record.report.format_version[t as TableId];
@@ -101,10 +127,18 @@ export function score(gold: Gold, record: ReportRecord | null, error: string | n
   }
   for (const p of gold.publisher_inconsistent ?? []) {
     const [rule, where] = p.split(':');
-    const hit = record.findings.some((f) => f.rule === rule && f.status === 'fail' && f.cells.some((c) => c[1] === where || c[2] === where));
+    const hit = record.findings.some(
+      (f) => f.rule === rule && f.status === 'fail' && f.cells.some((c) => c[1] === where || c[2] === where),
+    );
     if (!hit) s.publisherMissed.push(p);
   }
-  s.fullyRight = s.wrong === 0 && s.missed === 0 && s.spurious === 0 && s.silent === 0 && s.metaErrors.filter((m) => !m.startsWith('agency')).length === 0 && (gold.mode !== 'exact' || s.right === s.gold);
+  s.fullyRight =
+    s.wrong === 0 &&
+    s.missed === 0 &&
+    s.spurious === 0 &&
+    s.silent === 0 &&
+    s.metaErrors.filter((m) => !m.startsWith('agency')).length === 0 &&
+    (gold.mode !== 'exact' || s.right === s.gold);
   return s;
 }
 
@@ -128,16 +162,54 @@ export async function evaluateCorpus(dir: string): Promise<ReportScore[]> {
 }
 
 export interface Totals {
-  reports: number; gold: number; right: number; goldNonZero: number; rightNonZero: number;
-  wrong: number; missed: number; spurious: number; unverifiable: number; silent: number; fullyRight: number; errors: number; metaErrors: number; publisherMissed: number;
+  reports: number;
+  gold: number;
+  right: number;
+  goldNonZero: number;
+  rightNonZero: number;
+  wrong: number;
+  missed: number;
+  spurious: number;
+  unverifiable: number;
+  silent: number;
+  fullyRight: number;
+  errors: number;
+  metaErrors: number;
+  publisherMissed: number;
 }
 
 export function totals(scores: ReportScore[]): Totals {
-  const t: Totals = { reports: 0, gold: 0, right: 0, goldNonZero: 0, rightNonZero: 0, wrong: 0, missed: 0, spurious: 0, unverifiable: 0, silent: 0, fullyRight: 0, errors: 0, metaErrors: 0, publisherMissed: 0 };
+  const t: Totals = {
+    reports: 0,
+    gold: 0,
+    right: 0,
+    goldNonZero: 0,
+    rightNonZero: 0,
+    wrong: 0,
+    missed: 0,
+    spurious: 0,
+    unverifiable: 0,
+    silent: 0,
+    fullyRight: 0,
+    errors: 0,
+    metaErrors: 0,
+    publisherMissed: 0,
+  };
   for (const s of scores) {
-    t.reports++; t.gold += s.gold; t.right += s.right; t.goldNonZero += s.goldNonZero; t.rightNonZero += s.rightNonZero;
-    t.wrong += s.wrong; t.missed += s.missed; t.spurious += s.spurious; t.unverifiable += s.unverifiable; t.silent += s.silent;
-    t.fullyRight += s.fullyRight ? 1 : 0; t.errors += s.error ? 1 : 0; t.metaErrors += s.metaErrors.length; t.publisherMissed += s.publisherMissed.length;
+    t.reports++;
+    t.gold += s.gold;
+    t.right += s.right;
+    t.goldNonZero += s.goldNonZero;
+    t.rightNonZero += s.rightNonZero;
+    t.wrong += s.wrong;
+    t.missed += s.missed;
+    t.spurious += s.spurious;
+    t.unverifiable += s.unverifiable;
+    t.silent += s.silent;
+    t.fullyRight += s.fullyRight ? 1 : 0;
+    t.errors += s.error ? 1 : 0;
+    t.metaErrors += s.metaErrors.length;
+    t.publisherMissed += s.publisherMissed.length;
   }
   return t;
 }

@@ -4,8 +4,24 @@ import { effectiveRecord } from '../review/effective.ts';
 import type { Store } from '../store/store.ts';
 
 export const EXPORT_COLUMNS = [
-  'report_id', 'report_key', 'agency', 'report_year', 'kind', 'format_version', 'table', 'row', 'col',
-  'value', 'kind_of_value', 'raw', 'unit', 'corrected', 'extracted_value', 'open_findings', 'source_sha256', 'source_location',
+  'report_id',
+  'report_key',
+  'agency',
+  'report_year',
+  'kind',
+  'format_version',
+  'table',
+  'row',
+  'col',
+  'value',
+  'kind_of_value',
+  'raw',
+  'unit',
+  'corrected',
+  'extracted_value',
+  'open_findings',
+  'source_sha256',
+  'source_location',
 ] as const;
 export type ExportRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | boolean | null>;
 
@@ -26,10 +42,24 @@ export async function* exportRows(store: Store): AsyncGenerator<ExportRow> {
     for (const c of record.cells) {
       const k = `${c.table}|${c.row}|${c.col}`;
       yield {
-        report_id: report.id, report_key: report.report_key, agency: record.report.agency, report_year: record.report.report_year, kind: record.report.kind,
-        format_version: record.report.format_version[c.table], table: c.table, row: c.row, col: c.col,
-        value: c.value, kind_of_value: c.kind, raw: c.raw, unit: c.unit, corrected: !!c.corrected, extracted_value: c.corrected ? c.corrected.extracted_value : c.value,
-        open_findings: [...(flagged.get(k) ?? [])].join(';') || null, source_sha256: record.source.sha256, source_location: record.source.path ?? record.source.url,
+        report_id: report.id,
+        report_key: report.report_key,
+        agency: record.report.agency,
+        report_year: record.report.report_year,
+        kind: record.report.kind,
+        format_version: record.report.format_version[c.table],
+        table: c.table,
+        row: c.row,
+        col: c.col,
+        value: c.value,
+        kind_of_value: c.kind,
+        raw: c.raw,
+        unit: c.unit,
+        corrected: !!c.corrected,
+        extracted_value: c.corrected ? c.corrected.extracted_value : c.value,
+        open_findings: [...(flagged.get(k) ?? [])].join(';') || null,
+        source_sha256: record.source.sha256,
+        source_location: record.source.path ?? record.source.url,
       };
     }
   }

@@ -15,7 +15,15 @@ export interface GluedReading {
   warnings: string[];
 }
 
-const SOURCE = (line: number | null): Cell['source'] => ({ page: null, table_index: null, row_index: null, col_index: null, line, bbox: null, resolved_by: 'glued_digits' });
+const SOURCE = (line: number | null): Cell['source'] => ({
+  page: null,
+  table_index: null,
+  row_index: null,
+  col_index: null,
+  line,
+  bbox: null,
+  resolved_by: 'glued_digits',
+});
 
 /** Every split of a digit string into `parts` numbers without leading zeros. */
 function* splits(digits: string, parts: number): Generator<string[]> {
@@ -83,14 +91,18 @@ function rowRuns(text: string, rows: TableTemplate['rows'], from: number): Hit[]
     let len = 0;
     for (const l of row.labels) {
       const i = text.indexOf(l, pos);
-      if (i >= 0 && (at < 0 || i < at)) { at = i; len = l.length; }
+      if (i >= 0 && (at < 0 || i < at)) {
+        at = i;
+        len = l.length;
+      }
     }
     if (at < 0 || at - pos > 120) continue;
     const m = /^[^\d|]{0,40}?(\d[\d.]*)/.exec(text.slice(at + len));
     if (!m) continue;
     // A placeholder or sign next to the digits ("-", "—", "/", "无", "+2") makes the run uncertain.
     // So does a caption between the label and the digits (the row printed no digits at all).
-    const around = m[0].slice(0, m[0].length - m[1]!.length) + text.slice(at + len + m[0].length, at + len + m[0].length + 1);
+    const around =
+      m[0].slice(0, m[0].length - m[1]!.length) + text.slice(at + len + m[0].length, at + len + m[0].length + 1);
     if (/[-—－/+无增减]|第二十条|信息内容/.test(around)) {
       pos = at + len + m[0].length;
       continue;
@@ -157,10 +169,15 @@ export function readGlued(doc: Document, missing: TableId[]): GluedReading {
     const m = /尚未审结总计(\d{15,})/.exec(body.slice(t4start).replace(/(尚未审结总计)+/g, '尚未审结总计'));
     const nums = m && !/^[-—－/无]/.test(body.slice(t4start).split(m[1]!)[1] ?? '') ? uniqueGroups(m[1]!, 3) : null;
     if (nums) {
-      (['review', 'litigation_direct', 'litigation_after_review'] as const).forEach((row, i) => put('table4', row, TABLE4_COLS, nums.slice(i * 5, i * 5 + 5)));
+      (['review', 'litigation_direct', 'litigation_after_review'] as const).forEach((row, i) =>
+        put('table4', row, TABLE4_COLS, nums.slice(i * 5, i * 5 + 5)),
+      );
       out.versions.table4 = out.versions.table3 ?? out.versions.table2 ?? 'v2021';
     }
   }
-  if (out.cells.length) out.warnings.push(`cells ran together in this copy: ${out.cells.length} cells read where the digits split only one way (one digit per column, or the only split that satisfies the row sums); the rest left out`);
+  if (out.cells.length)
+    out.warnings.push(
+      `cells ran together in this copy: ${out.cells.length} cells read where the digits split only one way (one digit per column, or the only split that satisfies the row sums); the rest left out`,
+    );
   return out;
 }

@@ -18,7 +18,8 @@ export interface SourceInfo {
 }
 
 /** The version a report of this year should use; only a fallback when the table itself does not say. */
-export const versionForYear = (year: number | null): FormatVersion | null => (year === null ? null : year >= 2021 ? 'v2021' : year >= 2019 ? 'v2019' : null);
+export const versionForYear = (year: number | null): FormatVersion | null =>
+  year === null ? null : year >= 2021 ? 'v2021' : year >= 2019 ? 'v2019' : null;
 
 // A row label followed directly by its digits: a copy whose table cells ran together.
 const GLUED: Record<TableId, RegExp> = {
@@ -30,9 +31,13 @@ const GLUED: Record<TableId, RegExp> = {
 function conflictFindings(readings: TableReading[]): Finding[] {
   return readings.flatMap((r) =>
     r.conflicts.map(({ first, later }) => ({
-      rule: 'E-DUP', level: 'hard' as const, status: 'fail' as const,
+      rule: 'E-DUP',
+      level: 'hard' as const,
+      status: 'fail' as const,
       cells: [[first.table, first.row, first.col] as [TableId, string, string]],
-      left: first.value, right: later.value, delta: first.value !== null && later.value !== null ? first.value - later.value : null,
+      left: first.value,
+      right: later.value,
+      delta: first.value !== null && later.value !== null ? first.value - later.value : null,
       blame: 'unknown' as const,
       message: `同一单元格出现两次且数值不同：「${first.raw}」与「${later.raw}」，保留第一次出现的值`,
     })),
@@ -47,30 +52,62 @@ function damage(r: TableReading, warnings: string[]): { reading: TableReading; f
   if (!r.dropped.length) return { reading: r, findings: [] };
   const rowsRead = new Set(r.cells.map((c) => c.row)).size;
   if (r.dropped.length >= rowsRead) {
-    if (rowsRead) warnings.push(`${r.table}: ${r.dropped.length} of ${r.dropped.length + rowsRead} rows unreadable in this copy; none of its cells kept`);
+    if (rowsRead)
+      warnings.push(
+        `${r.table}: ${r.dropped.length} of ${r.dropped.length + rowsRead} rows unreadable in this copy; none of its cells kept`,
+      );
     return { reading: { ...r, cells: [] }, findings: [] };
   }
-  const cells = r.dropped.flatMap((d) => (d.row ? d.cols.map((c) => [r.table, d.row!, c] as [TableId, string, string]) : []));
+  const cells = r.dropped.flatMap((d) =>
+    d.row ? d.cols.map((c) => [r.table, d.row!, c] as [TableId, string, string]) : [],
+  );
   const named = r.dropped.map((d) => d.row ?? '（无法识别的行）').join('、');
   return {
     reading: r,
-    findings: [{
-      rule: 'E-ROW', level: 'hard', status: 'not_assessable', cells, left: null, right: null, delta: null, blame: 'extraction',
-      message: `${r.table} 有 ${r.dropped.length} 行的数值个数与表格列数不符，未读取：${named}；本表其余数值需人工核对`,
-    }],
+    findings: [
+      {
+        rule: 'E-ROW',
+        level: 'hard',
+        status: 'not_assessable',
+        cells,
+        left: null,
+        right: null,
+        delta: null,
+        blame: 'extraction',
+        message: `${r.table} 有 ${r.dropped.length} 行的数值个数与表格列数不符，未读取：${named}；本表其余数值需人工核对`,
+      },
+    ],
   };
 }
 
-function scannedRecord(doc: Document, src: SourceInfo, report: ReturnType<typeof extractMetadata>['report']): ReportRecord {
+function scannedRecord(
+  doc: Document,
+  src: SourceInfo,
+  report: ReturnType<typeof extractMetadata>['report'],
+): ReportRecord {
   return ReportRecord.parse({
     schema: 'nianbao.report/1',
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
-    report: { ...report, kind: 'ogi_annual_report', format_version: { table2: null, table3: null, table4: null }, tables_missing: [...TABLES] },
+    report: {
+      ...report,
+      kind: 'ogi_annual_report',
+      format_version: { table2: null, table3: null, table4: null },
+      tables_missing: [...TABLES],
+    },
     cells: [],
-    findings: [{
-      rule: 'E-SCAN', level: 'hard', status: 'not_assessable', cells: [], left: null, right: null, delta: null, blame: 'extraction',
-      message: '文件没有可用的文字层（扫描件或图片），未能进行OCR识别，三张表格均未读取，需人工处理',
-    }],
+    findings: [
+      {
+        rule: 'E-SCAN',
+        level: 'hard',
+        status: 'not_assessable',
+        cells: [],
+        left: null,
+        right: null,
+        delta: null,
+        blame: 'extraction',
+        message: '文件没有可用的文字层（扫描件或图片），未能进行OCR识别，三张表格均未读取，需人工处理',
+      },
+    ],
     warnings: doc.warnings,
     narrative: { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },
@@ -83,10 +120,19 @@ function ocrFindings(cells: ReportRecord['cells']): Finding[] {
     const ocr = cells.filter((c) => c.table === t && c.source.ocr);
     if (!ocr.length) return [];
     const low = ocr.filter((c) => (c.source.confidence ?? 0) < 0.8).length;
-    return [{
-      rule: 'E-OCR', level: 'hard' as const, status: 'not_assessable' as const, cells: ocr.map((c) => [c.table, c.row, c.col] as [TableId, string, string]), left: null, right: null, delta: null, blame: 'extraction' as const,
-      message: `${t}：${ocr.length}个单元格由OCR识别（${low}个置信度低于80%），须人工对照原件核对`,
-    }];
+    return [
+      {
+        rule: 'E-OCR',
+        level: 'hard' as const,
+        status: 'not_assessable' as const,
+        cells: ocr.map((c) => [c.table, c.row, c.col] as [TableId, string, string]),
+        left: null,
+        right: null,
+        delta: null,
+        blame: 'extraction' as const,
+        message: `${t}：${ocr.length}个单元格由OCR识别（${low}个置信度低于80%），须人工对照原件核对`,
+      },
+    ];
   });
 }
 
@@ -100,17 +146,53 @@ function provenJoins(cells: ReportRecord['cells'], findings: Finding[], warnings
   for (const c of cells) {
     if (c.source.resolved_by !== 'joined_digits') continue;
     const ref: [TableId, string, string] = [c.table, c.row, c.col];
-    const doubtful = findings.some((f) => f.status !== 'pass' && f.cells.some((x) => x[0] === c.table && x[1] === c.row && x[2] === c.col));
+    const doubtful = findings.some(
+      (f) => f.status !== 'pass' && f.cells.some((x) => x[0] === c.table && x[1] === c.row && x[2] === c.col),
+    );
     if (c.table === 'table2') {
-      warnings.push(`table2 ${c.row}/${c.col}: digits with a gap ("${c.raw}") and no sum to prove them; not read as a number`);
+      warnings.push(
+        `table2 ${c.row}/${c.col}: digits with a gap ("${c.raw}") and no sum to prove them; not read as a number`,
+      );
       c.kind = 'text';
       c.value = null;
-      out.push({ rule: 'E-JOIN', level: 'hard', status: 'not_assessable', cells: [ref], left: null, right: null, delta: null, blame: 'extraction', message: `「${c.raw}」数字间有空隙，表二无勾稽关系可证明，未按数字读取` });
+      out.push({
+        rule: 'E-JOIN',
+        level: 'hard',
+        status: 'not_assessable',
+        cells: [ref],
+        left: null,
+        right: null,
+        delta: null,
+        blame: 'extraction',
+        message: `「${c.raw}」数字间有空隙，表二无勾稽关系可证明，未按数字读取`,
+      });
       continue;
     }
-    out.push(doubtful
-      ? { rule: 'E-JOIN', level: 'hard', status: 'not_assessable', cells: [ref], left: c.value, right: null, delta: null, blame: 'extraction', message: `「${c.raw}」数字间有空隙，合并读为${c.value}，但相关勾稽关系不成立或无法判断，需人工核对` }
-      : { rule: 'E-JOIN', level: 'hard', status: 'pass', cells: [ref], left: c.value, right: null, delta: null, blame: 'extraction', message: `「${c.raw}」数字间有空隙，合并读为${c.value}，勾稽关系证明无误` });
+    out.push(
+      doubtful
+        ? {
+            rule: 'E-JOIN',
+            level: 'hard',
+            status: 'not_assessable',
+            cells: [ref],
+            left: c.value,
+            right: null,
+            delta: null,
+            blame: 'extraction',
+            message: `「${c.raw}」数字间有空隙，合并读为${c.value}，但相关勾稽关系不成立或无法判断，需人工核对`,
+          }
+        : {
+            rule: 'E-JOIN',
+            level: 'hard',
+            status: 'pass',
+            cells: [ref],
+            left: c.value,
+            right: null,
+            delta: null,
+            blame: 'extraction',
+            message: `「${c.raw}」数字间有空隙，合并读为${c.value}，勾稽关系证明无误`,
+          },
+    );
   }
   return out;
 }
@@ -126,8 +208,13 @@ function selfChecks(cells: ReportRecord['cells'], warnings: string[]): Finding[]
  * Tables not read whose lines show a label followed directly by its digits (not a label line and a
  * value line of a dump): keep only the digits that split one way, flagged E-GLUE for a person.
  */
-function readGluedTables(doc: Document, unread: TableId[]): ReturnType<typeof readGlued> & { tables: TableId[]; findings: Finding[] } {
-  const lines = unread.length ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : [])) : [];
+function readGluedTables(
+  doc: Document,
+  unread: TableId[],
+): ReturnType<typeof readGlued> & { tables: TableId[]; findings: Finding[] } {
+  const lines = unread.length
+    ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : []))
+    : [];
   const tables = unread.filter((t) => lines.some((l) => GLUED[t].test(l)));
   if (!tables.length) return { cells: [], versions: {}, warnings: [], tables, findings: [] };
   const g = readGlued(doc, tables);
@@ -136,7 +223,14 @@ function readGluedTables(doc: Document, unread: TableId[]): ReturnType<typeof re
     const tc = g.cells.filter((c) => c.table === t);
     if (!tc.length) continue;
     findings.push({
-      rule: 'E-GLUE', level: 'hard', status: 'not_assessable', cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]), left: null, right: null, delta: null, blame: 'extraction',
+      rule: 'E-GLUE',
+      level: 'hard',
+      status: 'not_assessable',
+      cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]),
+      left: null,
+      right: null,
+      delta: null,
+      blame: 'extraction',
       message: `${t}：此副本的单元格粘连在一起，${tc.length}个数值按位数或勾稽关系唯一拆分得到，须对照原件核对`,
     });
   }
@@ -181,19 +275,31 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   warnings.push(...glued.warnings);
   const tablesMissing = unread.filter((t) => !cells.some((c) => c.table === t));
   for (const t of tablesMissing) {
-    warnings.push(glued.tables.includes(t)
-      ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
-      : `${t}: not found in the document`);
+    warnings.push(
+      glued.tables.includes(t)
+        ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
+        : `${t}: not found in the document`,
+    );
   }
   if (ogi && yearVersion) {
-    for (const [t, v] of Object.entries(versions)) if (v && v !== yearVersion && t !== 'table4') warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
+    for (const [t, v] of Object.entries(versions))
+      if (v && v !== yearVersion && t !== 'table4')
+        warnings.push(`${t} uses the ${v} format, which does not fit report year ${year} (expected ${yearVersion})`);
   }
   const record: ReportRecord = {
     schema: 'nianbao.report/1',
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
     report: { ...meta.report, kind, format_version: versions, tables_missing: tablesMissing },
     cells,
-    findings: ogi ? [...damageFindings, ...glued.findings, ...conflictFindings(readings), ...ocrFindings(cells), ...selfChecks(cells, warnings)] : [],
+    findings: ogi
+      ? [
+          ...damageFindings,
+          ...glued.findings,
+          ...conflictFindings(readings),
+          ...ocrFindings(cells),
+          ...selfChecks(cells, warnings),
+        ]
+      : [],
     warnings,
     narrative: ogi ? extractNarrative(doc) : { overview: null, other: null },
     extractor: { name: 'nianbao', version: PARSER_VERSION },

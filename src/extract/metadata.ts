@@ -6,7 +6,22 @@ import { normalizeText } from './normalize.ts';
 
 type Report = ReportRecord['report'];
 
-const CN_DIGITS: Record<string, string> = { '〇': '0', '○': '0', '零': '0', 'Ｏ': '0', 'O': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9' };
+const CN_DIGITS: Record<string, string> = {
+  〇: '0',
+  '○': '0',
+  零: '0',
+  Ｏ: '0',
+  O: '0',
+  一: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
 const YEAR = '((?:19|20)\\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})';
 const TITLE_WORDS = /信息公开.{0,10}报告|信息公开年报|政务公开.{0,10}报告/;
 /** Lines that name a column or breadcrumb, not the report. */
@@ -29,16 +44,24 @@ const TAIL_BLOCKS = 60;
 function paragraphs(doc: Document): string[] {
   const raw: string[] = [];
   const push = (t: string) => raw.push(t.replace(/\n/g, ' '));
-  const blocks = doc.blocks.length > HEAD_BLOCKS + TAIL_BLOCKS ? [...doc.blocks.slice(0, HEAD_BLOCKS), ...doc.blocks.slice(-TAIL_BLOCKS)] : doc.blocks;
+  const blocks =
+    doc.blocks.length > HEAD_BLOCKS + TAIL_BLOCKS
+      ? [...doc.blocks.slice(0, HEAD_BLOCKS), ...doc.blocks.slice(-TAIL_BLOCKS)]
+      : doc.blocks;
   for (const b of blocks) {
     if (b.type === 'paragraph') push(b.text);
     else for (const row of b.rows) for (const c of row) if (!c.spanned && c.text) push(c.text);
   }
-  return normalizeText(raw.join('\n')).split('\n').map((l) => l.trim()).filter(Boolean);
+  return normalizeText(raw.join('\n'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 function findTitle(doc: Document, lines: string[]): string | null {
-  const head = lines.slice(0, 60).map((l) => l.replace(/^#+\s*/, '').replace(/^(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*/, ''));
+  const head = lines
+    .slice(0, 60)
+    .map((l) => l.replace(/^#+\s*/, '').replace(/^(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*/, ''));
   const candidates: string[] = [];
   const isTitle = (l: string) => TITLE_WORDS.test(l.replace(/\s/g, '')) && !NOT_A_TITLE_PHRASE.test(l);
   const short = (l: string | undefined) => !!l && l.length < 30 && !/[，。；：:,]/.test(l);
@@ -48,7 +71,14 @@ function findTitle(doc: Document, lines: string[]): string | null {
     const next = head[i + 1];
     if (isTitle(l)) {
       // "洪泽区人民政府" / "2023 年政府信息公开工作年度报告": the body's name on the line above.
-      candidates.push(/^\s*(?:\d{4}|[二][〇○零])/.test(l) && short(prev) && !isTitle(prev!) && !/^[一二三四五六七八九十]+、/.test(prev!) ? prev + l : l);
+      candidates.push(
+        /^\s*(?:\d{4}|[二][〇○零])/.test(l) &&
+          short(prev) &&
+          !isTitle(prev!) &&
+          !/^[一二三四五六七八九十]+、/.test(prev!)
+          ? prev + l
+          : l,
+      );
     } else if (short(next) && isTitle(l + next)) {
       // A title wrapped over two lines: "…政府信息公开工作年" / "度报告".
       candidates.push(l + next);
@@ -62,7 +92,10 @@ function findTitle(doc: Document, lines: string[]): string | null {
 
 /** Agency and year as the title prints them: "X2024年…报告", "2019年X…报告", "X 政府信息公开工作年度报告". */
 export function parseTitle(title: string): { agency: string | null; year: number | null } {
-  const t = title.normalize('NFKC').replace(/\s+/g, '').replace(/^[《〈]|[》〉]$/g, '');
+  const t = title
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/^[《〈]|[》〉]$/g, '');
   const m = new RegExp(`^(.*?)${YEAR}年度?(.*?)(?:政[府务]信息公开|信息公开|政务公开)`).exec(t);
   if (m) {
     const agency = (m[1] || m[3] || '').replace(/[（(].*?[)）]$/, '') || null;
@@ -74,8 +107,11 @@ export function parseTitle(title: string): { agency: string | null; year: number
 
 const DATE = /((?:19|20)\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})/;
 const iso = (y: string, m: string, d: string): string | null => {
-  const mm = Number(m), dd = Number(d);
-  return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31 ? `${y}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}` : null;
+  const mm = Number(m),
+    dd = Number(d);
+  return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31
+    ? `${y}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}`
+    : null;
 };
 
 function findPublishDate(lines: string[]): { date: string | null; source: string | null } {
@@ -109,13 +145,21 @@ export function extractMetadata(doc: Document, opts: { url?: string | null } = {
   let year = fromTitle.year;
   let yearSource: Report['year_source'] = year ? 'title' : null;
   if (!year) {
-    const p = new RegExp(`统计期限?(?:为|自|是|从)?${YEAR}年1月1日`).exec(compact) ?? new RegExp(`${YEAR}年1月1日(?:起)?至${YEAR}年12月31日`).exec(compact);
+    const p =
+      new RegExp(`统计期限?(?:为|自|是|从)?${YEAR}年1月1日`).exec(compact) ??
+      new RegExp(`${YEAR}年1月1日(?:起)?至${YEAR}年12月31日`).exec(compact);
     const y = p ? parseYear(p[1]!) : null;
-    if (y) { year = y; yearSource = 'statistics_period'; }
+    if (y) {
+      year = y;
+      yearSource = 'statistics_period';
+    }
   }
   if (!year && opts.url) {
     const u = /\/((?:19|20)\d{2})(?:\d{2})?(?:\/|\d{2}\/)/.exec(opts.url);
-    if (u) { year = Number(u[1]) - 1; yearSource = 'url'; }
+    if (u) {
+      year = Number(u[1]) - 1;
+      yearSource = 'url';
+    }
   }
   const published = findPublishDate(lines);
   if (!year && published.date) {
@@ -124,11 +168,21 @@ export function extractMetadata(doc: Document, opts: { url?: string | null } = {
   }
   const index = /索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z\-/_.]{5,60})/.exec(full);
   const fee = /信息处理费[^。；]{0,30}?(\d+(?:\.\d+)?)\s*元/.exec(compact);
-  const noFee = /(?:未|没有|无)(?:收取|产生|发生)[^。；]{0,20}(?:信息处理费|处理费|费用)|信息处理费[^。；]{0,6}(?:为)?(?:0元|零|无)/.test(compact);
+  const noFee =
+    /(?:未|没有|无)(?:收取|产生|发生)[^。；]{0,20}(?:信息处理费|处理费|费用)|信息处理费[^。；]{0,6}(?:为)?(?:0元|零|无)/.test(
+      compact,
+    );
   const looksLikeReport = !!title || /政[府务]信息公开.{0,12}(?:年度报告|年报|工作报告)/.test(compact.slice(0, 3000));
   const agency = fromTitle.agency;
-  const aggregate = /汇总[^。]{0,30}(?:各|所属|有关)|全(?:市|县|区|省)(?:各级|共)?[^。]{0,10}(?:收到|受理)[^。]{0,10}申请/.test(compact);
-  const scope: Report['scope'] = aggregate ? 'aggregate' : agency && /(局|委员会|委|办公室|办|厅|中心|院|所|队|站|处|署|会)$/.test(agency) ? 'single' : 'unknown';
+  const aggregate =
+    /汇总[^。]{0,30}(?:各|所属|有关)|全(?:市|县|区|省)(?:各级|共)?[^。]{0,10}(?:收到|受理)[^。]{0,10}申请/.test(
+      compact,
+    );
+  const scope: Report['scope'] = aggregate
+    ? 'aggregate'
+    : agency && /(局|委员会|委|办公室|办|厅|中心|院|所|队|站|处|署|会)$/.test(agency)
+      ? 'single'
+      : 'unknown';
   return {
     looksLikeReport,
     report: {

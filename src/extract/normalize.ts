@@ -9,14 +9,20 @@ const cache = new Map<string, string>();
 export function normalizeLabel(text: string): string {
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
-  let s = text.normalize('NFKC').replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, '').replace(DROP_CHARS, '');
+  let s = text
+    .normalize('NFKC')
+    .replace(/[\s\u00a0\u3000\u200b\ufeff]+/g, '')
+    .replace(DROP_CHARS, '');
   const simplified = toSimplified(s);
   if (simplified !== s) {
     s = simplified;
     for (const [from, to] of PHRASE_FIXES) s = s.replaceAll(from, to);
   }
   for (const [from, to] of TYPO_FIXES) s = s.replaceAll(from, to);
-  s = s.replace(/(\d)[、,，]/g, '$1.').replace(/[，]/g, ',').replace(/[：]/g, ':');
+  s = s
+    .replace(/(\d)[、,，]/g, '$1.')
+    .replace(/[，]/g, ',')
+    .replace(/[：]/g, ':');
   if (cache.size > 50_000) cache.clear();
   cache.set(text, s);
   return s;
@@ -24,5 +30,8 @@ export function normalizeLabel(text: string): string {
 
 /** NFKC and whitespace folded to single spaces (line breaks kept), for titles and prose. */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').replace(/[^\S\n]+|[\u200b\ufeff]+/g, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .replace(/[^\S\n]+|[\u200b\ufeff]+/g, ' ')
+    .trim();
 }

@@ -111,7 +111,8 @@ export function segment(tokens: Token[]): Segment[] {
 
 /** The table a label opens, if any: tables come in the order 2, 3, 4 and never reopen backwards. */
 function anchorOf(label: string, recent: string, current: TableId | null, seenTables: boolean): TableId | null {
-  if (current !== 'table4' && TABLE4_ANCHOR.test(label) && (seenTables || /结果维持|尚未审结/.test(recent))) return 'table4';
+  if (current !== 'table4' && TABLE4_ANCHOR.test(label) && (seenTables || /结果维持|尚未审结/.test(recent)))
+    return 'table4';
   if (current !== 'table3' && current !== 'table4' && TABLE3_ANCHOR.test(recent)) return 'table3';
   if (current === null && TABLE2_ANCHOR.test(recent)) return 'table2';
   return null;
@@ -120,5 +121,10 @@ function anchorOf(label: string, recent: string, current: TableId | null, seenTa
 /** Whether value tokens share one printed line/row (so their count is trustworthy). */
 function sameRow(values: Token[]): boolean {
   const first = values[0]!.origin;
-  return values.every((v) => v.origin.table_index !== null && v.origin.table_index === first.table_index && v.origin.row_index === first.row_index);
+  return values.every(
+    (v) =>
+      v.origin.table_index !== null &&
+      v.origin.table_index === first.table_index &&
+      v.origin.row_index === first.row_index,
+  );
 }

@@ -3,7 +3,7 @@
 import { TEMPLATES, TABLE3_COLS, TABLE3_APPLICANT_COLS, TABLE4_COLS } from '../../parsers/index.ts';
 import type { FormatTemplate, RowSpec, TableTemplate } from '../../parsers/index.ts';
 import type { Cell, FormatVersion, TableId } from '../record.ts';
-import type { RawRow, Segment } from './segment.ts';
+import type { Segment } from './segment.ts';
 import type { Token } from './tokens.ts';
 import { parseValue } from './value.ts';
 import { columnCentres, columnWords, placeByPosition, type ColumnSpec } from './columns.ts';
@@ -110,19 +110,37 @@ function makeCell(table: TableId, row: string, col: string, tok: Token, resolved
   if (p.kind === 'number' && SPLIT_DIGITS.test(tok.text)) resolvedBy ??= 'joined_digits';
   const o = tok.origin;
   return {
-    table, row, col,
-    value: p.value, raw: tok.text, kind: p.kind, unit: p.unit,
+    table,
+    row,
+    col,
+    value: p.value,
+    raw: tok.text,
+    kind: p.kind,
+    unit: p.unit,
     ...(p.note ? { note: p.note } : {}),
     source: {
-      page: o.page, table_index: o.table_index, row_index: o.row_index, col_index: o.col_index, line: o.line, bbox: o.bbox,
+      page: o.page,
+      table_index: o.table_index,
+      row_index: o.row_index,
+      col_index: o.col_index,
+      line: o.line,
+      bbox: o.bbox,
       ...(resolvedBy ? { resolved_by: resolvedBy } : {}),
       ...(o.ocr ? { ocr: true, confidence: o.confidence ?? 0 } : {}),
     },
   };
 }
 
-const leadingEmpty = (v: Token[]) => { let i = 0; while (i < v.length && v[i]!.kind === 'empty') i++; return i; };
-const trailingEmpty = (v: Token[]) => { let i = 0; while (i < v.length && v[v.length - 1 - i]!.kind === 'empty') i++; return i; };
+const leadingEmpty = (v: Token[]) => {
+  let i = 0;
+  while (i < v.length && v[i]!.kind === 'empty') i++;
+  return i;
+};
+const trailingEmpty = (v: Token[]) => {
+  let i = 0;
+  while (i < v.length && v[v.length - 1 - i]!.kind === 'empty') i++;
+  return i;
+};
 
 /**
  * How many empty cells a table's rows end with when they are only spacers (a trailing tab on every
@@ -131,12 +149,18 @@ const trailingEmpty = (v: Token[]) => { let i = 0; while (i < v.length && v[v.le
 export function trailingSpacers(rows: Array<{ values: Token[]; expected: number }>): number | null {
   const counts = new Map<number, number>();
   for (const { values, expected } of rows) {
-    const l = leadingEmpty(values), t = trailingEmpty(values);
+    const l = leadingEmpty(values),
+      t = trailingEmpty(values);
     if (values.length - l - t !== expected || values.length === expected) continue;
     counts.set(t, (counts.get(t) ?? 0) + 1);
   }
-  let best: number | null = null, bestN = 0;
-  for (const [t, n] of counts) if (n > bestN) { best = t; bestN = n; }
+  let best: number | null = null,
+    bestN = 0;
+  for (const [t, n] of counts)
+    if (n > bestN) {
+      best = t;
+      bestN = n;
+    }
   return best;
 }
 
@@ -162,7 +186,15 @@ class Collector {
   constructor(readonly table: TableId) {}
   spacers: number | null = null;
   result(version: FormatVersion | null): TableReading {
-    return { table: this.table, version, cells: this.cells, warnings: this.warnings, conflicts: this.conflicts, dropped: this.dropped, spacers: this.spacers };
+    return {
+      table: this.table,
+      version,
+      cells: this.cells,
+      warnings: this.warnings,
+      conflicts: this.conflicts,
+      dropped: this.dropped,
+      spacers: this.spacers,
+    };
   }
   has(row: string): boolean {
     for (const c of this.cells) if (c.row === row) return true;
@@ -172,27 +204,40 @@ class Collector {
     const k = `${cell.row}|${cell.col}`;
     const first = this.byKey.get(k);
     if (first) {
-      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value)) this.conflicts.push({ first, later: cell });
+      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value))
+        this.conflicts.push({ first, later: cell });
       return;
     }
     this.byKey.set(k, cell);
     this.cells.push(cell);
   }
   putRow(row: string, cols: readonly string[], values: Token[], resolvedBy?: string): void {
-    cols.forEach((col, i) => this.put(makeCell(this.table, row, col, values[i]!, resolvedBy)));
+    for (const [i, col] of cols.entries()) this.put(makeCell(this.table, row, col, values[i]!, resolvedBy));
   }
 }
 
 /** Blank cell for a column a positioned row leaves empty (its header is on the page, no text under it). */
 function blankAt(table: TableId, row: string, col: string, near: Token): Cell {
-  return makeCell(table, row, col, { ...near, text: '', kind: 'empty', origin: { ...near.origin, bbox: null, col_index: null } }, 'column_position');
+  return makeCell(
+    table,
+    row,
+    col,
+    { ...near, text: '', kind: 'empty', origin: { ...near.origin, bbox: null, col_index: null } },
+    'column_position',
+  );
 }
 
 /**
  * Put a short positioned row: values where they sit, blanks under the known columns between them.
  * Columns beyond the outermost values stay unread: the page may have cut them off.
  */
-function putPositioned(out: Collector, row: string, cols: readonly string[], placed: Map<number, Token>, centres: Array<number | null>): void {
+function putPositioned(
+  out: Collector,
+  row: string,
+  cols: readonly string[],
+  placed: Map<number, Token>,
+  centres: Array<number | null>,
+): void {
   const any = [...placed.values()][0]!;
   const first = Math.min(...placed.keys());
   const last = Math.max(...placed.keys());
@@ -205,8 +250,17 @@ function putPositioned(out: Collector, row: string, cols: readonly string[], pla
 
 /** Table 2 column headers (both versions), for positions in PDFs. */
 const T2_HEADER: Array<[string, RegExp]> = [
-  ['issued', /本年制发/], ['repealed', /本年废止/], ['in_force', /现行有效/], ['decisions', /处理决定/], ['amount', /收费金额|采购总金额/],
-  ['newly_made', /本年新制作/], ['newly_published', /本年新公开/], ['total_published', /对外公开总/], ['prev_items', /上一年/], ['change', /增\/?减|增减/], ['items', /采购项目/],
+  ['issued', /本年制发/],
+  ['repealed', /本年废止/],
+  ['in_force', /现行有效/],
+  ['decisions', /处理决定/],
+  ['amount', /收费金额|采购总金额/],
+  ['newly_made', /本年新制作/],
+  ['newly_published', /本年新公开/],
+  ['total_published', /对外公开总/],
+  ['prev_items', /上一年/],
+  ['change', /增\/?减|增减/],
+  ['items', /采购项目/],
 ];
 
 /** Remember where each table-2 column header word sits (the latest block's header wins). */
@@ -243,19 +297,26 @@ export function readTable2(segments: Segment[]): TableReading {
   const text = segments.map((s) => s.text).join('');
   const version = detectVersion(text, (t) => t.table2);
   if (!version) {
-    if (segments.some((s) => s.rows.length)) out.warnings.push('table 2: neither the 2019 nor the 2021 column headers were found; table 2 not read');
+    if (segments.some((s) => s.rows.length))
+      out.warnings.push('table 2: neither the 2019 nor the 2021 column headers were found; table 2 not read');
     return out.result(null);
   }
   const rows = members(templateOf(version).table2);
-  const matched = segments.flatMap((seg) => seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null, raw.cuts) })));
-  const hint = trailingSpacers(matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : []))) ?? 0;
+  const matched = segments.flatMap((seg) =>
+    seg.rows.map((raw) => ({ raw, spec: matchRow(raw.label, rows, null, raw.cuts) })),
+  );
+  const hint =
+    trailingSpacers(
+      matched.flatMap(({ raw, spec }) => (spec ? [{ values: raw.values, expected: spec.cols?.length ?? 0 }] : [])),
+    ) ?? 0;
   // In flattened text a block's caption and header rows end with the same spacer cells as its
   // value rows (merged cells become tabs): they say how many trailing blanks are not cells.
   let blockSpacer: number | null = null;
   const headerX = new Map<string, number>();
   for (const { raw, spec } of matched) {
     if (!spec) {
-      if (raw.rowMode && raw.values.length && raw.values.every((v) => v.kind === 'empty')) blockSpacer = raw.values.length;
+      if (raw.rowMode && raw.values.length && raw.values.every((v) => v.kind === 'empty'))
+        blockSpacer = raw.values.length;
       continue;
     }
     noteHeaderPositions(raw.labelTokens, headerX);
@@ -265,14 +326,19 @@ export function readTable2(segments: Segment[]): TableReading {
       if (values.length < cols.length) {
         // Positioned text (PDF): a blank cell prints nothing; place values under their block's header.
         const centres = cols.map((c) => headerX.get(c) ?? null);
-        const placed = placeByPosition(values.filter((v) => v.kind !== 'empty'), centres);
+        const placed = placeByPosition(
+          values.filter((v) => v.kind !== 'empty'),
+          centres,
+        );
         if (placed?.size) {
           putPositioned(out, spec.key, cols, placed, centres);
           continue;
         }
       }
       if (values.length !== cols.length) {
-        out.warnings.push(`table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`);
+        out.warnings.push(
+          `table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`,
+        );
         out.dropped.push({ row: spec.key, cols });
         continue;
       }
@@ -334,7 +400,12 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   // No v2021 marker: the (六) row printing its own numbers makes it v2019.
   const rows2019 = members(templateOf('v2019').table3);
   if (!version) {
-    const hasOther = segments.some((s) => s.rows.some((r) => matchRow(r.label, rows2019, null)?.key === 'results.other.total' && r.values.some((v) => v.kind === 'value')));
+    const hasOther = segments.some((s) =>
+      s.rows.some(
+        (r) =>
+          matchRow(r.label, rows2019, null)?.key === 'results.other.total' && r.values.some((v) => v.kind === 'value'),
+      ),
+    );
     version = hasOther ? 'v2019' : segments.some((s) => s.rows.length) ? fallback : null;
   }
   if (!version) return out.result(null);
@@ -343,10 +414,16 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   let last: Member | null = null;
   const orphans: Orphan[] = [];
 
-  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n })))) ?? 0;
+  const hint =
+    trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: n })))) ?? 0;
   out.spacers = hint;
   let cached: Array<number | null> | null = null;
-  const centres = () => (cached ??= columnCentres(segments.flatMap((s) => s.header), T3_HEADER, segments.flatMap((s) => s.rows.map((r) => r.values))));
+  const centres = () =>
+    (cached ??= columnCentres(
+      segments.flatMap((s) => s.header),
+      T3_HEADER,
+      segments.flatMap((s) => s.rows.map((r) => r.values)),
+    ));
   for (const seg of segments) {
     for (const raw of seg.rows) {
       let runs = [trimBlanks(raw.values, n, hint)];
@@ -363,12 +440,17 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
           if (fixed) {
             values = fixed;
             resolved = 'row_sum';
-            out.warnings.push(`table 3 row ${spec?.key ?? '?'}: ${n + 1} values for ${n} columns${where(values)}; the reading that satisfies the row sum was taken`);
+            out.warnings.push(
+              `table 3 row ${spec?.key ?? '?'}: ${n + 1} values for ${n} columns${where(values)}; the reading that satisfies the row sum was taken`,
+            );
           }
         }
         if (values.length < n && spec && n === TABLE3_COLS.length) {
           // Positioned text (PDF): blank cells print nothing, so place the values by column.
-          const placed = placeByPosition(values.filter((v) => v.kind !== 'empty'), centres());
+          const placed = placeByPosition(
+            values.filter((v) => v.kind !== 'empty'),
+            centres(),
+          );
           if (placed?.size) {
             group = spec.member;
             last = spec;
@@ -378,10 +460,15 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
         }
         if (values.length !== n) {
           if (spec || values.some((v) => v.kind === 'value')) {
-            out.warnings.push(`table 3 row ${spec?.key ?? `"${raw.label.slice(-24)}"`}: ${values.length} values where ${n} are expected${where(values)}; row not read`);
+            out.warnings.push(
+              `table 3 row ${spec?.key ?? `"${raw.label.slice(-24)}"`}: ${values.length} values where ${n} are expected${where(values)}; row not read`,
+            );
             out.dropped.push({ row: spec?.key ?? null, cols });
           }
-          if (spec) { last = spec; group = spec.member; }
+          if (spec) {
+            last = spec;
+            group = spec.member;
+          }
           return;
         }
         if (!spec) {
@@ -418,35 +505,53 @@ function placeOrphans(orphans: Orphan[], rows: Member[], cols: readonly string[]
     const gap = required.slice(start, end);
     if (gap.length !== list.length || end >= required.length) {
       for (const o of list) {
-        out.warnings.push(`table 3: a row of values with no recognisable label${where(o.values)} ("${o.label.slice(-20)}"); not read`);
+        out.warnings.push(
+          `table 3: a row of values with no recognisable label${where(o.values)} ("${o.label.slice(-20)}"); not read`,
+        );
         out.dropped.push({ row: null, cols });
       }
       continue;
     }
     list.forEach((o, i) => {
       out.putRow(gap[i]!.key, cols, o.values, 'row_order');
-      out.warnings.push(`table 3 row ${gap[i]!.key}: label missing in this copy${where(o.values)}; placed by form order between its neighbours`);
+      out.warnings.push(
+        `table 3 row ${gap[i]!.key}: label missing in this copy${where(o.values)}; placed by form order between its neighbours`,
+      );
     });
   }
 }
 
 // ---------------------------------------------------------------- table 4
 
-export function readTable4(segments: Segment[], version: FormatVersion | null, spacersElsewhere: number | null = null): TableReading {
+export function readTable4(
+  segments: Segment[],
+  version: FormatVersion | null,
+  spacersElsewhere: number | null = null,
+): TableReading {
   const out = new Collector('table4');
   const rows = members(templateOf(version ?? 'v2021').table4);
   const wide = rows.flatMap((r) => (r.cols ?? TABLE4_COLS).map((c) => [r.key, c] as const));
   // One value row cannot teach its own spacers: use what the document's table 3 showed.
-  const hint = trailingSpacers(segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: wide.length })))) ?? spacersElsewhere ?? 0;
+  const hint =
+    trailingSpacers(
+      segments.flatMap((seg) => seg.rows.map((raw) => ({ values: raw.values, expected: wide.length }))),
+    ) ??
+    spacersElsewhere ??
+    0;
   let cached: Array<number | null> | null = null;
-  const t4centres = () => (cached ??= table4Centres(segments.flatMap((s) => s.header), wide.length));
+  const t4centres = () =>
+    (cached ??= table4Centres(
+      segments.flatMap((s) => s.header),
+      wide.length,
+    ));
   for (const seg of segments) {
     for (const raw of seg.rows) {
       // Word text loses row ends: the value row then carries one empty field at each end.
-      const framed = raw.values.length === wide.length + 2 && raw.values[0]!.kind === 'empty' && raw.values.at(-1)!.kind === 'empty';
+      const framed =
+        raw.values.length === wide.length + 2 && raw.values[0]!.kind === 'empty' && raw.values.at(-1)!.kind === 'empty';
       const values = framed ? raw.values.slice(1, -1) : trimBlanks(raw.values, wide.length, hint);
       if (values.length === wide.length) {
-        wide.forEach(([row, col], i) => out.put(makeCell('table4', row, col, values[i]!)));
+        for (const [i, [row, col]] of wide.entries()) out.put(makeCell('table4', row, col, values[i]!));
         continue;
       }
       const five = trimBlanks(raw.values, TABLE4_COLS.length, hint);
@@ -458,7 +563,13 @@ export function readTable4(segments: Segment[], version: FormatVersion | null, s
         out.putRow(spec.key, TABLE4_COLS, five);
         continue;
       }
-      const placed = values.length < wide.length ? placeByPosition(values.filter((v) => v.kind !== 'empty'), t4centres()) : null;
+      const placed =
+        values.length < wide.length
+          ? placeByPosition(
+              values.filter((v) => v.kind !== 'empty'),
+              t4centres(),
+            )
+          : null;
       if (placed?.size) {
         const any = [...placed.values()][0]!;
         const first = Math.min(...placed.keys());
@@ -471,7 +582,9 @@ export function readTable4(segments: Segment[], version: FormatVersion | null, s
         continue;
       }
       if (raw.values.some((v) => v.kind === 'value')) {
-        out.warnings.push(`table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`);
+        out.warnings.push(
+          `table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`,
+        );
         out.dropped.push({ row: null, cols: TABLE4_COLS });
       }
     }
@@ -485,7 +598,10 @@ function table4Centres(header: Token[], n: number): Array<number | null> {
   // Every header word that names a result column, in x order; all fifteen or none.
   // Wrapped headers ("结果/维持", "其他结/果", "尚未/审结") give one or two pieces per column;
   // pieces of one column share its x.
-  const xs = columnWords(heads).filter((w) => /^(?:结果维|结果纠|维持|纠正|其他|尚未|审结|总计)/.test(w.text)).map((w) => w.x).sort((a, b) => a - b);
+  const xs = columnWords(heads)
+    .filter((w) => /^(?:结果维|结果纠|维持|纠正|其他|尚未|审结|总计)/.test(w.text))
+    .map((w) => w.x)
+    .sort((a, b) => a - b);
   const distinct = xs.filter((x, i) => i === 0 || x - xs[i - 1]! > 6);
   return distinct.length === n ? distinct : Array.from({ length: n }, () => null);
 }

@@ -3,7 +3,18 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What a folder walk picks up; an explicitly named file is always tried. */
-export const REPORT_EXTENSIONS = new Set(['.html', '.htm', '.shtml', '.txt', '.pdf', '.doc', '.docx', '.wps', '.ofd', '.md']);
+export const REPORT_EXTENSIONS = new Set([
+  '.html',
+  '.htm',
+  '.shtml',
+  '.txt',
+  '.pdf',
+  '.doc',
+  '.docx',
+  '.wps',
+  '.ofd',
+  '.md',
+]);
 
 export async function collectFiles(paths: string[]): Promise<string[]> {
   const out: string[] = [];

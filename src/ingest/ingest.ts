@@ -43,18 +43,41 @@ const mediaOf = (bytes: Uint8Array, name: string): string => {
  * Store one document and extract it unless this parser version already did. Returns the report it
  * belongs to (null when unreadable: the bytes are kept, the reason is thrown after the commit).
  */
-export async function ingestBytes(store: Store, bytes: Uint8Array, src: BytesSource, at: string, parserVersion = PARSER_VERSION): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
+export async function ingestBytes(
+  store: Store,
+  bytes: Uint8Array,
+  src: BytesSource,
+  at: string,
+  parserVersion = PARSER_VERSION,
+): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
   const sha = sha256(bytes);
-  const isNewDocument = await store.transaction((trx) => store.putDocument(trx, { sha256: sha, media: mediaOf(bytes, src.nameHint ?? src.location), bytes, location: src.url ?? src.location, at }));
+  const isNewDocument = await store.transaction((trx) =>
+    store.putDocument(trx, {
+      sha256: sha,
+      media: mediaOf(bytes, src.nameHint ?? src.location),
+      bytes,
+      location: src.url ?? src.location,
+      at,
+    }),
+  );
   const run = await store.findRun(sha, parserVersion);
   if (run) return { reportId: run.report_id, isNewDocument, extracted: false };
-  const record = await extractBytes(bytes, { path: src.url ? null : src.location, url: src.url ?? null, contentType: src.contentType ?? null, nameHint: src.nameHint ?? src.location });
+  const record = await extractBytes(bytes, {
+    path: src.url ? null : src.location,
+    url: src.url ?? null,
+    contentType: src.contentType ?? null,
+    nameHint: src.nameHint ?? src.location,
+  });
   const saved = await store.transaction((trx) => store.saveRun(trx, record, parserVersion, at));
   return { reportId: saved.reportId, isNewDocument, extracted: true };
 }
 
 /** Re-run the rules of these reports and of their neighbours in time (X-1, X-2 look one year back). */
-export async function recheck(store: Store, reportIds: Iterable<number>, at: string): Promise<Pick<IngestSummary, 'opened' | 'reopened' | 'resolved' | 'reports'>> {
+export async function recheck(
+  store: Store,
+  reportIds: Iterable<number>,
+  at: string,
+): Promise<Pick<IngestSummary, 'opened' | 'reopened' | 'resolved' | 'reports'>> {
   const ids = new Set(reportIds);
   for (const id of [...ids]) {
     const r = await store.report(id);
@@ -74,14 +97,27 @@ export async function recheck(store: Store, reportIds: Iterable<number>, at: str
 
 export async function ingestFiles(store: Store, files: string[], hooks: IngestHooks = {}): Promise<IngestSummary> {
   const now = hooks.now ?? (() => new Date().toISOString());
-  const s: IngestSummary = { files: files.length, newDocuments: 0, extracted: 0, unchanged: 0, failed: 0, reports: 0, opened: 0, reopened: 0, resolved: 0 };
+  const s: IngestSummary = {
+    files: files.length,
+    newDocuments: 0,
+    extracted: 0,
+    unchanged: 0,
+    failed: 0,
+    reports: 0,
+    opened: 0,
+    reopened: 0,
+    resolved: 0,
+  };
   const touched = new Set<number>();
   for (const [i, file] of files.entries()) {
     hooks.onFile?.(i, files.length, file);
     try {
       const st = await stat(file);
       if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > MAX_INPUT_BYTES) throw new Error(`too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`);
+      if (st.size > MAX_INPUT_BYTES)
+        throw new Error(
+          `too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`,
+        );
       const r = await ingestBytes(store, await readFile(file), { location: file }, now());
       if (r.isNewDocument) s.newDocuments++;
       if (r.extracted) s.extracted++;

@@ -8,10 +8,25 @@ export interface Decoded {
   encoding: string;
 }
 
-const GBK_FAMILY = new Set(['gbk', 'gb2312', 'gb18030', 'x-gbk', 'cp936', 'euc-cn', 'csgb2312', 'gb_2312-80', 'chinese', 'iso-ir-58', 'windows-936']);
+const GBK_FAMILY = new Set([
+  'gbk',
+  'gb2312',
+  'gb18030',
+  'x-gbk',
+  'cp936',
+  'euc-cn',
+  'csgb2312',
+  'gb_2312-80',
+  'chinese',
+  'iso-ir-58',
+  'windows-936',
+]);
 
 function canonical(label: string): string | null {
-  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   if (GBK_FAMILY.has(l)) return 'gb18030';
   if (l === 'utf-8' || l === 'utf8' || l === 'unicode-1-1-utf-8') return 'utf-8';
   if (l === 'big5' || l === 'big5-hkscs') return 'big5';
@@ -44,9 +59,12 @@ function decodeAs(bytes: Uint8Array, enc: string): string {
  * bytes that are not valid UTF-8 (a server default over a GBK file) is ignored.
  */
 export function decodeBytes(bytes: Uint8Array, opts: { contentType?: string | null; html?: boolean } = {}): Decoded {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: decodeAs(bytes.subarray(3), 'utf-8'), encoding: 'utf-8' };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16le'), encoding: 'utf-16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16be'), encoding: 'utf-16be' };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { text: decodeAs(bytes.subarray(3), 'utf-8'), encoding: 'utf-8' };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16le'), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: iconv.decode(Buffer.from(bytes.subarray(2)), 'utf-16be'), encoding: 'utf-16be' };
   const valid = isUtf8(bytes);
   const declared = [headerCharset(opts.contentType), opts.html === false ? null : metaCharset(bytes)];
   for (const label of declared) {

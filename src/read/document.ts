@@ -51,5 +51,10 @@ export interface Document {
 }
 
 export const noOrigin = (): Origin => ({
-  page: null, table_index: null, row_index: null, col_index: null, line: null, bbox: null,
+  page: null,
+  table_index: null,
+  row_index: null,
+  col_index: null,
+  line: null,
+  bbox: null,
 });

@@ -2,6 +2,7 @@
 // Parses with htmlparser2 (the parser cheerio uses in its fast mode; about 3x faster than parse5 on
 // Word-pasted pages) and walks the raw DOM nodes directly: cheerio's wrapper added ~40 % per page.
 // Entities are decoded only in the text that is kept (another ~20 % off the parse).
+import { LIMITS } from '../settings.ts';
 import { decodeHTML } from 'entities';
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';
@@ -11,15 +12,64 @@ import type { Block, Document, GridCell, Origin, TableBlock } from './document.t
 const decode = (s: string): string => (s.includes('&') ? decodeHTML(s) : s);
 import { noOrigin } from './document.ts';
 
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'select', 'option', 'iframe', 'object', 'svg', 'button', 'textarea']);
+const SKIP = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'select',
+  'option',
+  'iframe',
+  'object',
+  'svg',
+  'button',
+  'textarea',
+]);
 const BLOCK = new Set([
-  'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'header', 'footer',
-  'blockquote', 'pre', 'dd', 'dt', 'dl', 'center', 'hr', 'tr', 'td', 'th', 'table', 'tbody', 'thead', 'tfoot',
-  'caption', 'form', 'nav', 'aside', 'main', 'address', 'figure', 'figcaption', 'body', 'html',
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'blockquote',
+  'pre',
+  'dd',
+  'dt',
+  'dl',
+  'center',
+  'hr',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'caption',
+  'form',
+  'nav',
+  'aside',
+  'main',
+  'address',
+  'figure',
+  'figcaption',
+  'body',
+  'html',
 ]);
 /** Limits that keep a hostile page from allocating a huge grid. */
-const MAX_SPAN_COLS = 64;
-const MAX_SPAN_ROWS = 400;
+const MAX_SPAN_COLS = LIMITS.html.maxSpanCols;
+const MAX_SPAN_ROWS = LIMITS.html.maxSpanRows;
 
 const isElement = (n: AnyNode): n is Element => n.type === 'tag' || n.type === 'script' || n.type === 'style';
 
@@ -76,7 +126,9 @@ export function buildGrid(table: Element, index: number): TableBlock {
       while (row[c] !== undefined) c++;
       const parts: string[] = [];
       textOf(td, parts);
-      const text = decode(parts.join('')).replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+      const text = decode(parts.join(''))
+        .replace(/[\s\u00a0\u3000]+/g, ' ')
+        .trim();
       const origin: Origin = { ...noOrigin(), table_index: index, row_index: r, col_index: cellIndex };
       const rs = span(td, 'rowspan', MAX_SPAN_ROWS);
       const cs = span(td, 'colspan', MAX_SPAN_COLS);
@@ -90,7 +142,13 @@ export function buildGrid(table: Element, index: number): TableBlock {
   });
   // Rows declared by rowspan beyond the last <tr> are not printed rows.
   const printed = rowsOf(table).length;
-  return { type: 'table', index, rows: grid.slice(0, printed).map((row) => Array.from(row, (cell) => cell ?? { text: '', origin: noOrigin(), spanned: true })) };
+  return {
+    type: 'table',
+    index,
+    rows: grid
+      .slice(0, printed)
+      .map((row) => Array.from(row, (cell) => cell ?? { text: '', origin: noOrigin(), spanned: true })),
+  };
 }
 
 function findFirst(node: AnyNode, name: string, depth: number): Element | null {
@@ -113,7 +171,9 @@ export function readHtml(html: string, encoding: string | null): Document {
   let tableIndex = 0;
   let paragraphIndex = 0;
   const flush = () => {
-    const text = decode(line.join('')).replace(/[\s\u00a0\u3000]+/g, ' ').trim();
+    const text = decode(line.join(''))
+      .replace(/[\s\u00a0\u3000]+/g, ' ')
+      .trim();
     line = [];
     if (text) blocks.push({ type: 'paragraph', text, origin: { ...noOrigin(), line: paragraphIndex++ } });
   };
@@ -144,7 +204,8 @@ export function readHtml(html: string, encoding: string | null): Document {
   flush();
   const titleEl = findFirst(root as unknown as AnyNode, 'title', 4);
   const parts: string[] = [];
-  if (titleEl) for (const c of titleEl.children) if (c.type === 'text') parts.push((c as unknown as { data: string }).data);
+  if (titleEl)
+    for (const c of titleEl.children) if (c.type === 'text') parts.push((c as unknown as { data: string }).data);
   const title = decode(parts.join('')).replace(/\s+/g, ' ').trim() || null;
   return { media: 'html', encoding, blocks, meta: { title }, warnings: [] };
 }

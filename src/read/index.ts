@@ -1,5 +1,6 @@
 // Choose the reader for a document by its content (magic bytes, markup), not by its name, and
 // return the one Document model.
+import { LIMITS } from '../settings.ts';
 import type { Document } from './document.ts';
 import { decodeBytes } from './decode.ts';
 import { readHtml } from './html.ts';
@@ -18,14 +19,18 @@ export interface ReadOptions {
 }
 
 /** HTML and text larger than this are refused rather than parsed (a report page is well under 1 MB). */
-export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
+export const MAX_TEXT_BYTES = LIMITS.input.maxTextBytes;
 
 function refuse(media: ReturnType<typeof sniffMedia>): never {
   switch (media) {
-    case 'empty': throw new ReadError('empty file');
-    case 'binary': throw new ReadError('not a document: binary content that is neither text, HTML, PDF nor Word');
-    case 'image': throw new ReadError('unsupported media: a bare image (OCR of images is not available)');
-    default: throw new ReadError(`unsupported media: ${media}`);
+    case 'empty':
+      throw new ReadError('empty file');
+    case 'binary':
+      throw new ReadError('not a document: binary content that is neither text, HTML, PDF nor Word');
+    case 'image':
+      throw new ReadError('unsupported media: a bare image (OCR of images is not available)');
+    default:
+      throw new ReadError(`unsupported media: ${media}`);
   }
 }
 
@@ -34,7 +39,9 @@ export function readTextDocument(bytes: Uint8Array, opts: ReadOptions = {}): Doc
   const media = sniffMedia(bytes, opts.nameHint ?? '');
   if (media !== 'html' && media !== 'txt') refuse(media);
   if (bytes.length > MAX_TEXT_BYTES) {
-    throw new ReadError(`too large: ${(bytes.length / 1048576).toFixed(1)} MB of ${media} exceeds the ${MAX_TEXT_BYTES / 1048576} MB limit`);
+    throw new ReadError(
+      `too large: ${(bytes.length / 1048576).toFixed(1)} MB of ${media} exceeds the ${MAX_TEXT_BYTES / 1048576} MB limit`,
+    );
   }
   const { text, encoding } = decodeBytes(bytes, { contentType: opts.contentType, html: media === 'html' });
   return media === 'html' ? readHtml(text, encoding) : readText(text, encoding);
@@ -45,14 +52,21 @@ export async function readDocument(bytes: Uint8Array, opts: ReadOptions = {}): P
   const media = sniffMedia(bytes, opts.nameHint ?? '');
   try {
     switch (media) {
-      case 'pdf': return await (await import('./pdf.ts')).readPdf(bytes);
-      case 'ofd': return (await import('./ofd.ts')).readOfd(bytes);
-      case 'zip': return await (await import('./word.ts')).readDocx(bytes);
-      case 'ole': return await (await import('./word.ts')).readDoc(bytes);
-      default: return readTextDocument(bytes, opts);
+      case 'pdf':
+        return await (await import('./pdf.ts')).readPdf(bytes);
+      case 'ofd':
+        return (await import('./ofd.ts')).readOfd(bytes);
+      case 'zip':
+        return await (await import('./word.ts')).readDocx(bytes);
+      case 'ole':
+        return await (await import('./word.ts')).readDoc(bytes);
+      default:
+        return readTextDocument(bytes, opts);
     }
   } catch (e) {
     if (e instanceof ReadError) throw e;
-    throw new ReadError(`${media === 'zip' ? 'docx' : media === 'ole' ? 'doc' : media}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    throw new ReadError(
+      `${media === 'zip' ? 'docx' : media === 'ole' ? 'doc' : media}: ${((e as Error).message ?? String(e)).split('\n')[0]}`,
+    );
   }
 }

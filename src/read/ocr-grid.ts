@@ -66,14 +66,16 @@ export function gridBands(g: Gray): GridBand[] {
   const hs = horizontalRules(g);
   const bands: GridBand[] = [];
   for (let i = 0; i + 1 < hs.length; i++) {
-    const y0 = hs[i]!, y1 = hs[i + 1]!;
+    const y0 = hs[i]!,
+      y1 = hs[i + 1]!;
     const h = y1 - y0;
     if (h < 8) continue;
     // A vertical rule crosses (almost) the whole band.
     const vs = rules(g.width, h, (x, k) => g.data[(y0 + k) * g.width + x]! < DARK, Math.floor(h * 0.8));
     if (vs.length < 2) continue;
     const cells: Box[] = [];
-    for (let k = 0; k + 1 < vs.length; k++) if (vs[k + 1]! - vs[k]! > 6) cells.push({ x0: vs[k]!, y0, x1: vs[k + 1]!, y1 });
+    for (let k = 0; k + 1 < vs.length; k++)
+      if (vs[k + 1]! - vs[k]! > 6) cells.push({ x0: vs[k]!, y0, x1: vs[k + 1]!, y1 });
     bands.push({ box: { x0: vs[0]!, y0, x1: vs[vs.length - 1]!, y1 }, cells });
   }
   return bands;
@@ -81,9 +83,13 @@ export function gridBands(g: Gray): GridBand[] {
 
 /** A cell's inside, ruling lines trimmed, as a PGM-free grey image crop; null when it has no ink. */
 export function crop(g: Gray, b: Box, pad = 3): Gray | null {
-  const x0 = b.x0 + pad, y0 = b.y0 + pad, x1 = b.x1 - pad, y1 = b.y1 - pad;
+  const x0 = b.x0 + pad,
+    y0 = b.y0 + pad,
+    x1 = b.x1 - pad,
+    y1 = b.y1 - pad;
   if (x1 - x0 < 4 || y1 - y0 < 4) return null;
-  const w = x1 - x0, h = y1 - y0;
+  const w = x1 - x0,
+    h = y1 - y0;
   const data = new Uint8Array(w * h);
   let ink = 0;
   for (let y = 0; y < h; y++) {
@@ -98,7 +104,10 @@ export function crop(g: Gray, b: Box, pad = 3): Gray | null {
 
 /** Width / height of the inked part of an image: a number is short, a label usually long. */
 export function inkAspect(g: Gray): number {
-  let x0 = g.width, x1 = -1, y0 = g.height, y1 = -1;
+  let x0 = g.width,
+    x1 = -1,
+    y0 = g.height,
+    y1 = -1;
   for (let y = 0; y < g.height; y++) {
     for (let x = 0; x < g.width; x++) {
       if (g.data[y * g.width + x]! >= DARK) continue;

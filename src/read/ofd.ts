@@ -17,9 +17,15 @@ const xml = new XMLParser({
 
 type Node = Record<string, unknown>;
 const arr = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v ? [v as Node] : []);
-const nums = (s: unknown): number[] => String(s ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+const nums = (s: unknown): number[] =>
+  String(s ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
 
-const join = (base: string, rel: string) => (rel.startsWith('/') ? rel.slice(1) : `${base.replace(/[^/]*$/, '')}${rel}`);
+const join = (base: string, rel: string) =>
+  rel.startsWith('/') ? rel.slice(1) : `${base.replace(/[^/]*$/, '')}${rel}`;
 
 /** Text runs of a page: TextObjects anywhere under Layers and PageBlocks. */
 function pageRuns(content: Node): Run[] {
@@ -37,14 +43,20 @@ function pageRuns(content: Node): Run[] {
         if (!text.trim()) continue;
         // Glyph advances: DeltaX when given, else one em for CJK and half an em for ASCII.
         const deltas = nums(code['DeltaX']).filter((d) => !Number.isNaN(d));
-        const width = deltas.length ? deltas.reduce((a, b) => a + b, 0) + size : [...text].reduce((a, ch) => a + (ch.charCodeAt(0) < 0x2e80 ? size / 2 : size), 0);
+        const width = deltas.length
+          ? deltas.reduce((a, b) => a + b, 0) + size
+          : [...text].reduce((a, ch) => a + (ch.charCodeAt(0) < 0x2e80 ? size / 2 : size), 0);
         runs.push({ text, x, y: -y, w: width, h: size });
       }
     }
     for (const b of arr(n['PageBlock'])) visit(b);
     for (const l of arr(n['Layer'])) visit(l);
   };
-  visit(((content['Page'] as Node[] | undefined)?.[0]?.['Content'] ?? (content['Page'] as Node | undefined)?.['Content'] ?? {}) as Node);
+  visit(
+    ((content['Page'] as Node[] | undefined)?.[0]?.['Content'] ??
+      (content['Page'] as Node | undefined)?.['Content'] ??
+      {}) as Node,
+  );
   return runs;
 }
 
@@ -59,7 +71,7 @@ export function readOfd(bytes: Uint8Array): Document {
   const ofd = read('OFD.xml')['OFD'] as Node;
   const body = arr(ofd['DocBody'])[0] ?? {};
   const root = String(body['DocRoot'] ?? '').trim();
-  const title = String(((body['DocInfo'] as Node | undefined)?.['Title']) ?? '').trim() || null;
+  const title = String((body['DocInfo'] as Node | undefined)?.['Title'] ?? '').trim() || null;
   const docXml = read(root.replace(/^\//, ''))['Document'] as Node;
   const pages = arr((docXml['Pages'] as Node | undefined)?.['Page']);
   const blocks: Block[] = [];
@@ -68,7 +80,19 @@ export function readOfd(bytes: Uint8Array): Document {
     const loc = join(root.replace(/^\//, ''), String(p['BaseLoc']));
     layoutPage(pageRuns(read(loc)), i + 1, blocks, tableIndex);
   });
-  const chars = blocks.reduce((n, b) => n + (b.type === 'paragraph' ? b.text.length : b.rows.flat().reduce((m, c) => m + c.text.length, 0)), 0);
+  const chars = blocks.reduce(
+    (n, b) => n + (b.type === 'paragraph' ? b.text.length : b.rows.flat().reduce((m, c) => m + c.text.length, 0)),
+    0,
+  );
   const scanned = pages.length > 0 && chars < 20 * pages.length;
-  return { media: 'ofd', encoding: null, blocks, meta: { title }, warnings: scanned ? ['no usable text in the OFD (image pages); OCR is not available, so its tables were not read'] : [], scanned };
+  return {
+    media: 'ofd',
+    encoding: null,
+    blocks,
+    meta: { title },
+    warnings: scanned
+      ? ['no usable text in the OFD (image pages); OCR is not available, so its tables were not read']
+      : [],
+    scanned,
+  };
 }

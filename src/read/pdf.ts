@@ -1,5 +1,6 @@
 // PDF with a text layer → Document: positioned text runs (pdf.js) laid out by positioned.ts. Table
 // structure is then found by the same token stream as HTML and text.
+import { LIMITS } from '../settings.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Block, Document } from './document.ts';
@@ -13,9 +14,9 @@ const CMAP_URL = path.join(PDFJS_DIR, 'cmaps') + path.sep;
 const FONT_URL = path.join(PDFJS_DIR, 'standard_fonts') + path.sep;
 
 /** Limits: a report is a few pages; a 200-page PDF is read up to this many pages, then cut with a warning. */
-export const MAX_PDF_PAGES = 60;
+export const MAX_PDF_PAGES = LIMITS.pdf.maxPages;
 /** Fewer extracted characters per page than this means there is no usable text layer (a scan). */
-const MIN_CHARS_PER_PAGE = 20;
+const MIN_CHARS_PER_PAGE = LIMITS.pdf.minCharsPerPage;
 
 export class PdfError extends Error {
   override name = 'PdfError';
@@ -40,7 +41,13 @@ async function loadPdfjs() {
 /** The document info title, through pdf-parse (the design card's PDF package; same pdf.js inside). */
 async function documentTitle(bytes: Uint8Array): Promise<string | null> {
   const { PDFParse } = await import('pdf-parse');
-  const parser = new PDFParse({ data: new Uint8Array(bytes), cMapUrl: CMAP_URL, cMapPacked: true, standardFontDataUrl: FONT_URL, verbosity: 0 });
+  const parser = new PDFParse({
+    data: new Uint8Array(bytes),
+    cMapUrl: CMAP_URL,
+    cMapPacked: true,
+    standardFontDataUrl: FONT_URL,
+    verbosity: 0,
+  });
   try {
     const info = await parser.getInfo();
     const t = (info.info as { Title?: unknown } | undefined)?.Title;
@@ -54,11 +61,18 @@ async function documentTitle(bytes: Uint8Array): Promise<string | null> {
 
 export async function readPdf(bytes: Uint8Array): Promise<Document> {
   const { getDocument } = await loadPdfjs();
-  let doc;
+  let doc: Awaited<ReturnType<typeof getDocument>['promise']>;
   try {
     doc = await getDocument({
-      data: new Uint8Array(bytes), cMapUrl: CMAP_URL, cMapPacked: true, standardFontDataUrl: FONT_URL,
-      isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false,
+      data: new Uint8Array(bytes),
+      cMapUrl: CMAP_URL,
+      cMapPacked: true,
+      standardFontDataUrl: FONT_URL,
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      verbosity: 0,
+      stopAtErrors: false,
     }).promise;
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
@@ -72,7 +86,8 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
   try {
     title = await documentTitle(bytes);
     const pages = Math.min(doc.numPages, MAX_PDF_PAGES);
-    if (doc.numPages > MAX_PDF_PAGES) warnings.push(`PDF has ${doc.numPages} pages; only the first ${MAX_PDF_PAGES} were read`);
+    if (doc.numPages > MAX_PDF_PAGES)
+      warnings.push(`PDF has ${doc.numPages} pages; only the first ${MAX_PDF_PAGES} were read`);
     let chars = 0;
     const tableIndex = { next: 0 };
     const pageRuns: Run[][] = [];
@@ -93,12 +108,17 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
     const suspects = pageRuns.flat().filter((r) => /[\u0080-\u00ff]/.test(r.text) && !/[\u3400-\u9fff]/.test(r.text));
     const repaired = suspects.map((r) => repairMojibake(r.text));
     if (suspects.length >= 3 && repaired.filter(Boolean).length >= 0.7 * suspects.length) {
-      suspects.forEach((r, i) => { if (repaired[i]) r.text = repaired[i]!; });
+      suspects.forEach((r, i) => {
+        if (repaired[i]) r.text = repaired[i]!;
+      });
       warnings.push(`text layer repaired: ${repaired.filter(Boolean).length} runs of latin-1 mojibake decoded as GBK`);
     }
     const unusable = garbageShare(pageRuns.flat().map((r) => r.text)) > 0.3;
-    if (unusable) warnings.push('text layer unusable (fonts without ToUnicode: private-use or replacement characters); OCR is not available, so its tables were not read');
-    pageRuns.forEach((runs, i) => layoutPage(runs, i + 1, blocks, tableIndex));
+    if (unusable)
+      warnings.push(
+        'text layer unusable (fonts without ToUnicode: private-use or replacement characters); OCR is not available, so its tables were not read',
+      );
+    for (const [i, runs] of pageRuns.entries()) layoutPage(runs, i + 1, blocks, tableIndex);
     scanned = unusable || chars < MIN_CHARS_PER_PAGE * pages;
     if (scanned && !unusable) {
       const ocr = await import('./ocr.ts');
@@ -108,13 +128,18 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
         blocks.splice(0, blocks.length, ...read.blocks);
         // With no table grid found, the scan still needs a person (but its title may now be known).
         scanned = read.blocks.every((b) => b.type !== 'table');
-        warnings.push(scanned
-          ? `image-only PDF: OCR found no ruled table on ${images.length} page images; tables not read`
-          : `image-only PDF: ${read.cells} table cells read by OCR from ${images.length} page images; every OCR table goes to review`);
+        warnings.push(
+          scanned
+            ? `image-only PDF: OCR found no ruled table on ${images.length} page images; tables not read`
+            : `image-only PDF: ${read.cells} table cells read by OCR from ${images.length} page images; every OCR table goes to review`,
+        );
         return { media: 'pdf', encoding: null, blocks, meta: { title }, warnings, scanned };
       }
     }
-    if (scanned && !unusable) warnings.push(`no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`);
+    if (scanned && !unusable)
+      warnings.push(
+        `no usable text layer (${chars} characters on ${pages} pages): a scan or image-only PDF; OCR is not available, so its tables were not read`,
+      );
   } finally {
     await doc.destroy();
   }

@@ -47,7 +47,13 @@ export function layoutPage(runs: Run[], page: number, blocks: Block[], tableInde
   let table: TableBlock | null = null;
   lines(runs).forEach((line, lineNo) => {
     const cs = cells(line);
-    const origin = (c: Run, col: number | null): Origin => ({ ...noOrigin(), page, line: lineNo + 1, col_index: col, bbox: [c.x, c.y, c.x + c.w, c.y + c.h] });
+    const origin = (c: Run, col: number | null): Origin => ({
+      ...noOrigin(),
+      page,
+      line: lineNo + 1,
+      col_index: col,
+      bbox: [c.x, c.y, c.x + c.w, c.y + c.h],
+    });
     if (cs.length === 1) {
       table = null;
       blocks.push({ type: 'paragraph', text: cs[0]!.text.trim(), origin: origin(cs[0]!, null) });

@@ -4,7 +4,8 @@
 import iconv from 'iconv-lite';
 
 const CJK = /[\u3400-\u9fff]/;
-const LATIN_HIGH = /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/;
+const LATIN_HIGH =
+  /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/;
 
 /** Bytes behind WinAnsi / latin-1 glyphs, or null when a character is neither. */
 function winAnsiBytes(text: string): Buffer | null {

@@ -3,7 +3,14 @@
 import type { Cell, ReportRecord } from '../record.ts';
 import type { CorrectionRow, ReportRow, Store } from '../store/store.ts';
 
-const NO_SOURCE: Cell['source'] = { page: null, table_index: null, row_index: null, col_index: null, line: null, bbox: null };
+const NO_SOURCE: Cell['source'] = {
+  page: null,
+  table_index: null,
+  row_index: null,
+  col_index: null,
+  line: null,
+  bbox: null,
+};
 
 export function applyCorrections(record: ReportRecord, corrections: CorrectionRow[]): ReportRecord {
   if (!corrections.length) return record;
@@ -14,11 +21,24 @@ export function applyCorrections(record: ReportRecord, corrections: CorrectionRo
     let cell = byKey.get(key);
     if (!cell) {
       // A correction may add a cell the extractor left out (a row it could not read).
-      cell = { table: k.tbl as Cell['table'], row: k.row_key, col: k.col_key, value: null, raw: '', kind: 'blank', unit: null, source: NO_SOURCE };
+      cell = {
+        table: k.tbl as Cell['table'],
+        row: k.row_key,
+        col: k.col_key,
+        value: null,
+        raw: '',
+        kind: 'blank',
+        unit: null,
+        source: NO_SOURCE,
+      };
       cells.push(cell);
       byKey.set(key, cell);
     }
-    cell.corrected = { correction_id: k.id, extracted_value: cell.corrected?.extracted_value ?? cell.value, extracted_kind: cell.corrected?.extracted_kind ?? cell.kind };
+    cell.corrected = {
+      correction_id: k.id,
+      extracted_value: cell.corrected?.extracted_value ?? cell.value,
+      extracted_kind: cell.corrected?.extracted_kind ?? cell.kind,
+    };
     cell.value = k.new_value;
     cell.kind = 'number';
   }

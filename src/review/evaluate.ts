@@ -7,7 +7,9 @@ import { syncItems, toStored, type SyncResult } from './queue.ts';
 
 async function neighbour(store: Store, report: ReportRow, yearDelta: number): Promise<ReportRecord | null> {
   if (!report.agency || report.report_year === null) return null;
-  const other = await store.report(`${report.agency.normalize('NFKC').replace(/\s+/g, '')}|${report.report_year + yearDelta}`);
+  const other = await store.report(
+    `${report.agency.normalize('NFKC').replace(/\s+/g, '')}|${report.report_year + yearDelta}`,
+  );
   return other ? effectiveRecord(store, other) : null;
 }
 
@@ -27,9 +29,10 @@ export async function evaluateReport(store: Store, reportId: number, at: string)
   const report = await store.report(reportId);
   const record = report ? await effectiveRecord(store, report) : null;
   if (!report || !record || report.current_run_id === null) return { opened: 0, reopened: 0, resolved: 0 };
-  const findings = record.report.kind === 'ogi_annual_report'
-    ? runRules({ record, previous: await neighbour(store, report, -1), children: await childrenOf(store, report) })
-    : [];
+  const findings =
+    record.report.kind === 'ogi_annual_report'
+      ? runRules({ record, previous: await neighbour(store, report, -1), children: await childrenOf(store, report) })
+      : [];
   const stored = findings.map((f) => toStored(f, record, report.report_key));
   const runId = report.current_run_id;
   return store.transaction(async (trx) => {

@@ -13,11 +13,15 @@ export type Decision = (typeof DECISIONS)[number];
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
 /** Every fail, and every not-assessable HARD finding, needs a person. */
-export const needsReview = (f: Finding): boolean => f.status === 'fail' || (f.status === 'not_assessable' && f.level === 'hard');
+export const needsReview = (f: Finding): boolean =>
+  f.status === 'fail' || (f.status === 'not_assessable' && f.level === 'hard');
 
 /** Rule + report + cells: stable across re-runs, parser versions and corrections. */
 export function fingerprint(f: Finding, reportKey: string): string {
-  const cells = f.cells.map((c) => c.join('/')).sort().join(',');
+  const cells = f.cells
+    .map((c) => c.join('/'))
+    .sort()
+    .join(',');
   // Findings without cells (metadata, sameness) are told apart by their message without numbers.
   const what = cells || f.message.replace(/\d+(?:\.\d+)?/g, '#');
   return sha1(`${f.rule}|${reportKey}|${what}`).slice(0, 20);
@@ -28,17 +32,35 @@ export function evidence(f: Finding, record: ReportRecord): { json: string; hash
   const ix = indexCells(record);
   const cells = f.cells.map(([t, r, c]) => {
     const cell = ix.get(`${t}|${r}|${c}`);
-    return { cell: `${t}/${r}/${c}`, raw: cell?.raw ?? null, value: cell?.value ?? null, corrected: cell?.corrected?.correction_id ?? null };
+    return {
+      cell: `${t}/${r}/${c}`,
+      raw: cell?.raw ?? null,
+      value: cell?.value ?? null,
+      corrected: cell?.corrected?.correction_id ?? null,
+    };
   });
-  const json = JSON.stringify({ status: f.status, left: f.left, right: f.right, cells, document: record.source.sha256 });
+  const json = JSON.stringify({
+    status: f.status,
+    left: f.left,
+    right: f.right,
+    cells,
+    document: record.source.sha256,
+  });
   return { json, hash: sha1(json).slice(0, 20) };
 }
 
 export function toStored(f: Finding, record: ReportRecord, reportKey: string): StoredFinding {
   const ev = evidence(f, record);
   return {
-    fingerprint: fingerprint(f, reportKey), rule: f.rule, level: f.level, status: f.status, blame: f.blame, message: f.message,
-    cells_json: JSON.stringify(f.cells), evidence_json: JSON.stringify({ finding: f, evidence: JSON.parse(ev.json) }), evidence_hash: ev.hash,
+    fingerprint: fingerprint(f, reportKey),
+    rule: f.rule,
+    level: f.level,
+    status: f.status,
+    blame: f.blame,
+    message: f.message,
+    cells_json: JSON.stringify(f.cells),
+    evidence_json: JSON.stringify({ finding: f, evidence: JSON.parse(ev.json) }),
+    evidence_hash: ev.hash,
   };
 }
 
@@ -53,48 +75,114 @@ export interface SyncResult {
  * decided item stays decided while its evidence is unchanged and reopens (history kept) when it is
  * not, and items whose finding no longer fails are marked resolved.
  */
-export async function syncItems(trx: Transaction<Database>, store: Store, report: { id: number; agency: string | null; report_year: number | null }, findings: StoredFinding[], at: string): Promise<SyncResult> {
+export async function syncItems(
+  trx: Transaction<Database>,
+  store: Store,
+  report: { id: number; agency: string | null; report_year: number | null },
+  findings: StoredFinding[],
+  at: string,
+): Promise<SyncResult> {
   const res: SyncResult = { opened: 0, reopened: 0, resolved: 0 };
   const existing = new Map((await store.itemsOfReport(trx, report.id)).map((i) => [i.fingerprint, i]));
   const seen = new Set<string>();
-  const event = (item_id: number, ev: string, extra: { decision?: string | null; note?: string | null; evidence_json?: string | null } = {}) =>
-    trx.insertInto('review_events').values({ item_id, at, event: ev, who: 'nianbao', decision: extra.decision ?? null, note: extra.note ?? null, evidence_json: extra.evidence_json ?? null }).execute();
+  const event = (
+    item_id: number,
+    ev: string,
+    extra: { decision?: string | null; note?: string | null; evidence_json?: string | null } = {},
+  ) =>
+    trx
+      .insertInto('review_events')
+      .values({
+        item_id,
+        at,
+        event: ev,
+        who: 'nianbao',
+        decision: extra.decision ?? null,
+        note: extra.note ?? null,
+        evidence_json: extra.evidence_json ?? null,
+      })
+      .execute();
 
   for (const f of findings) {
     if (!needsReview({ status: f.status, level: f.level } as Finding) || seen.has(f.fingerprint)) continue;
     seen.add(f.fingerprint);
     const item = existing.get(f.fingerprint);
     if (!item) {
-      const row = await trx.insertInto('review_items').values({
-        fingerprint: f.fingerprint, report_id: report.id, rule: f.rule, level: f.level, status: 'open', decision: null, evidence_hash: f.evidence_hash,
-        finding_json: f.evidence_json, agency: report.agency, report_year: report.report_year, created_at: at, updated_at: at,
-      }).returning('id').executeTakeFirstOrThrow();
+      const row = await trx
+        .insertInto('review_items')
+        .values({
+          fingerprint: f.fingerprint,
+          report_id: report.id,
+          rule: f.rule,
+          level: f.level,
+          status: 'open',
+          decision: null,
+          evidence_hash: f.evidence_hash,
+          finding_json: f.evidence_json,
+          agency: report.agency,
+          report_year: report.report_year,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await event(row.id, 'opened', { evidence_json: f.evidence_json });
       res.opened++;
       continue;
     }
     if (item.status === 'resolved' || item.evidence_hash !== f.evidence_hash) {
-      const why = item.status === 'resolved' ? 'the finding fails again' : 'the evidence changed (new document, new parser reading or a correction)';
-      await trx.updateTable('review_items').set({ status: 'open', decision: null, evidence_hash: f.evidence_hash, finding_json: f.evidence_json, updated_at: at }).where('id', '=', item.id).execute();
+      const why =
+        item.status === 'resolved'
+          ? 'the finding fails again'
+          : 'the evidence changed (new document, new parser reading or a correction)';
+      await trx
+        .updateTable('review_items')
+        .set({
+          status: 'open',
+          decision: null,
+          evidence_hash: f.evidence_hash,
+          finding_json: f.evidence_json,
+          updated_at: at,
+        })
+        .where('id', '=', item.id)
+        .execute();
       await event(item.id, 'reopened', { note: why, decision: item.decision, evidence_json: f.evidence_json });
       res.reopened++;
     }
   }
   for (const item of existing.values()) {
     if (seen.has(item.fingerprint) || item.status === 'resolved') continue;
-    await trx.updateTable('review_items').set({ status: 'resolved', updated_at: at }).where('id', '=', item.id).execute();
+    await trx
+      .updateTable('review_items')
+      .set({ status: 'resolved', updated_at: at })
+      .where('id', '=', item.id)
+      .execute();
     await event(item.id, 'resolved', { note: 'the finding no longer fails', decision: item.decision });
     res.resolved++;
   }
   return res;
 }
 
-export async function decide(store: Store, id: number, decision: Decision, note: string | null, who: string, at: string): Promise<ReviewItemRow> {
+export async function decide(
+  store: Store,
+  id: number,
+  decision: Decision,
+  note: string | null,
+  who: string,
+  at: string,
+): Promise<ReviewItemRow> {
   return store.transaction(async (trx) => {
     const item = await trx.selectFrom('review_items').selectAll().where('id', '=', id).executeTakeFirst();
     if (!item) throw new Error(`no review item ${id}`);
-    await trx.updateTable('review_items').set({ status: 'decided', decision, updated_at: at }).where('id', '=', id).execute();
-    await trx.insertInto('review_events').values({ item_id: id, at, event: 'decided', who, decision, note, evidence_json: null }).execute();
+    await trx
+      .updateTable('review_items')
+      .set({ status: 'decided', decision, updated_at: at })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .insertInto('review_events')
+      .values({ item_id: id, at, event: 'decided', who, decision, note, evidence_json: null })
+      .execute();
     return { ...item, status: 'decided', decision, updated_at: at };
   });
 }

@@ -15,8 +15,15 @@ export function num(ix: CellIndex, table: TableId, row: string, col: string): nu
 
 export const ref = (table: TableId, row: string, col: string): CellRef => [table, row, col];
 
-export function finding(f: Omit<Finding, 'left' | 'right' | 'delta'> & Partial<Pick<Finding, 'left' | 'right' | 'delta'>>): Finding {
+export function finding(
+  f: Omit<Finding, 'left' | 'right' | 'delta'> & Partial<Pick<Finding, 'left' | 'right' | 'delta'>>,
+): Finding {
   const left = f.left ?? null;
   const right = f.right ?? null;
-  return { ...f, left, right, delta: f.delta ?? (left !== null && right !== null ? Math.round((left - right) * 1e6) / 1e6 : null) };
+  return {
+    ...f,
+    left,
+    right,
+    delta: f.delta ?? (left !== null && right !== null ? Math.round((left - right) * 1e6) / 1e6 : null),
+  };
 }

@@ -18,7 +18,12 @@ const HARD_TITLES: Array<[string, string]> = [
 ];
 
 /** The HARD rules share one evaluation (the blank policy in sums.ts); listed here one per id. */
-const HARD: Rule[] = HARD_TITLES.map(([id, title]) => ({ id, level: 'hard', title, check: ({ record }) => hardFindings(record).filter((f) => f.rule === id) }));
+const HARD: Rule[] = HARD_TITLES.map(([id, title]) => ({
+  id,
+  level: 'hard',
+  title,
+  check: ({ record }) => hardFindings(record).filter((f) => f.rule === id),
+}));
 
 export const RULES: readonly Rule[] = [...HARD, T2P1, T2P2, T2P3, X1, X2, X3, R1, NARRATIVE, M1, M2, M3];
 

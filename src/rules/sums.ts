@@ -17,7 +17,8 @@ export interface SumCheck {
 }
 
 /** Whether a cell's reading is uncertain: OCR, or placed by the extractor rather than read in place. */
-export const uncertain = (c: Cell | undefined): boolean => !!c && (c.source.ocr === true || c.source.resolved_by !== undefined);
+export const uncertain = (c: Cell | undefined): boolean =>
+  !!c && (c.source.ocr === true || c.source.resolved_by !== undefined);
 
 interface Side {
   sum: number;
@@ -31,7 +32,11 @@ function side(refs: CellRef[], get: CellLookup): Side {
   const s: Side = { sum: 0, blanks: [], missing: false, uncertain: false, any: false };
   for (const ref of refs) {
     const c = get(ref);
-    if (c === undefined) { s.missing = true; s.blanks.push(ref); continue; }
+    if (c === undefined) {
+      s.missing = true;
+      s.blanks.push(ref);
+      continue;
+    }
     s.any = true;
     if (uncertain(c)) s.uncertain = true;
     if (c.kind === 'number' && c.value !== null) s.sum += c.value;
@@ -55,19 +60,39 @@ export function checkSum(check: SumCheck, get: CellLookup): Finding | null {
   const missing = l.missing || r.missing;
   const blame = l.uncertain || r.uncertain ? 'extraction' : 'publisher';
   const make = (status: Finding['status'], extra: Partial<Finding> = {}): Finding => ({
-    rule: check.rule, level: check.level, status, cells: [...check.left, ...check.right],
-    left: L, right: R, delta: round(L - R), blame, message: check.message(L, R), ...extra,
+    rule: check.rule,
+    level: check.level,
+    status,
+    cells: [...check.left, ...check.right],
+    left: L,
+    right: R,
+    delta: round(L - R),
+    blame,
+    message: check.message(L, R),
+    ...extra,
   });
 
   if (check.additive && l.blanks.length) {
-    return make('not_assessable', { left: null, delta: null, blame: missing ? 'extraction' : 'unknown', message: check.notAssessable });
+    return make('not_assessable', {
+      left: null,
+      delta: null,
+      blame: missing ? 'extraction' : 'unknown',
+      message: check.notAssessable,
+    });
   }
   if (blanks === 0) return L === R ? make('pass') : make('fail');
   // Some operands blank: fail only when the printed side with no blanks is already exceeded.
   if ((r.blanks.length === 0 && L > R) || (l.blanks.length === 0 && R > L)) return make('fail');
   // A cell the document does not show (a row not read) is not a printed blank: nothing is inferred.
-  if (L === R && !missing) return make('pass', { message: `${check.message(L, R)}（空白单元格按0推定）`, inferred: [...l.blanks, ...r.blanks] });
-  return make('not_assessable', { blame: missing ? 'extraction' : 'unknown', message: `${check.notAssessable}（已知部分 ${L} 与 ${R} 之差无法由空白单元格确定）` });
+  if (L === R && !missing)
+    return make('pass', {
+      message: `${check.message(L, R)}（空白单元格按0推定）`,
+      inferred: [...l.blanks, ...r.blanks],
+    });
+  return make('not_assessable', {
+    blame: missing ? 'extraction' : 'unknown',
+    message: `${check.notAssessable}（已知部分 ${L} 与 ${R} 之差无法由空白单元格确定）`,
+  });
 }
 
 /** Sums of decimal amounts: keep them exact to 6 places. */

@@ -10,21 +10,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_core': {
       async up(db: Kysely<unknown>) {
-        await db.schema.createTable('documents')
+        await db.schema
+          .createTable('documents')
           .addColumn('sha256', 'text', (c) => c.primaryKey())
           .addColumn('media', 'text', (c) => c.notNull())
           .addColumn('size', 'integer', (c) => c.notNull())
           .addColumn('bytes', blob, (c) => c.notNull())
           .addColumn('first_seen_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createTable('sightings')
+        await db.schema
+          .createTable('sightings')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('sha256', 'text', (c) => c.notNull().references('documents.sha256'))
           .addColumn('location', 'text', (c) => c.notNull())
           .addColumn('seen_at', 'text', (c) => c.notNull())
           .addUniqueConstraint('sightings_unique', ['sha256', 'location'])
           .execute();
-        await db.schema.createTable('reports')
+        await db.schema
+          .createTable('reports')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('report_key', 'text', (c) => c.notNull().unique())
           .addColumn('agency', 'text')
@@ -37,7 +40,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('reports_agency_year').on('reports').columns(['agency', 'report_year']).execute();
-        await db.schema.createTable('runs')
+        await db.schema
+          .createTable('runs')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('sha256', 'text', (c) => c.notNull().references('documents.sha256'))
           .addColumn('parser_version', 'text', (c) => c.notNull())
@@ -46,7 +50,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addUniqueConstraint('runs_unique', ['sha256', 'parser_version'])
           .execute();
-        await db.schema.createTable('cells')
+        await db.schema
+          .createTable('cells')
           .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id'))
           .addColumn('tbl', 'text', (c) => c.notNull())
           .addColumn('row_key', 'text', (c) => c.notNull())
@@ -58,7 +63,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('source_json', 'text', (c) => c.notNull())
           .addPrimaryKeyConstraint('cells_pk', ['run_id', 'tbl', 'row_key', 'col_key'])
           .execute();
-        await db.schema.createTable('findings')
+        await db.schema
+          .createTable('findings')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('report_id', 'integer', (c) => c.notNull().references('reports.id'))
           .addColumn('run_id', 'integer', (c) => c.notNull())
@@ -73,7 +79,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('evidence_hash', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('findings_report').on('findings').column('report_id').execute();
-        await db.schema.createTable('review_items')
+        await db.schema
+          .createTable('review_items')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('fingerprint', 'text', (c) => c.notNull().unique())
           .addColumn('report_id', 'integer', (c) => c.notNull().references('reports.id'))
@@ -88,11 +95,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('review_items_status_rule').on('review_items').columns(['status', 'rule']).execute();
-        await db.schema.createIndex('review_items_agency').on('review_items').columns(['agency', 'report_year']).execute();
+        await db.schema
+          .createIndex('review_items_status_rule')
+          .on('review_items')
+          .columns(['status', 'rule'])
+          .execute();
+        await db.schema
+          .createIndex('review_items_agency')
+          .on('review_items')
+          .columns(['agency', 'report_year'])
+          .execute();
         await db.schema.createIndex('review_items_year').on('review_items').columns(['report_year']).execute();
         await db.schema.createIndex('review_items_report').on('review_items').column('report_id').execute();
-        await db.schema.createTable('review_events')
+        await db.schema
+          .createTable('review_events')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('item_id', 'integer', (c) => c.notNull().references('review_items.id'))
           .addColumn('at', 'text', (c) => c.notNull())
@@ -103,7 +119,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('evidence_json', 'text')
           .execute();
         await db.schema.createIndex('review_events_item').on('review_events').column('item_id').execute();
-        await db.schema.createTable('corrections')
+        await db.schema
+          .createTable('corrections')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('report_id', 'integer', (c) => c.notNull().references('reports.id'))
           .addColumn('tbl', 'text', (c) => c.notNull())
@@ -118,7 +135,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('superseded_by', 'integer')
           .execute();
         await db.schema.createIndex('corrections_report').on('corrections').column('report_id').execute();
-        await db.schema.createTable('bodies')
+        await db.schema
+          .createTable('bodies')
           .addColumn('agency', 'text', (c) => c.primaryKey())
           .addColumn('parent', 'text')
           .addColumn('level', 'text')
@@ -129,13 +147,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0002_crawl': {
       async up(db: Kysely<unknown>) {
-        await db.schema.createTable('crawl_runs')
+        await db.schema
+          .createTable('crawl_runs')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('started_at', 'text', (c) => c.notNull())
           .addColumn('finished_at', 'text')
           .addColumn('sources', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createTable('frontier')
+        await db.schema
+          .createTable('frontier')
           .addColumn('url', 'text', (c) => c.primaryKey())
           .addColumn('host', 'text', (c) => c.notNull())
           .addColumn('source_id', 'text', (c) => c.notNull())
@@ -154,7 +174,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('fetched_at', 'text')
           .execute();
         await db.schema.createIndex('frontier_run').on('frontier').columns(['run_id', 'state']).execute();
-        await db.schema.createTable('fetch_log')
+        await db.schema
+          .createTable('fetch_log')
           .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
           .addColumn('run_id', 'integer', (c) => c.notNull())
           .addColumn('url', 'text', (c) => c.notNull())

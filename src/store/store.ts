@@ -35,7 +35,10 @@ export function reportKey(record: ReportRecord): string {
 }
 
 export class Store {
-  private constructor(readonly db: Kysely<Database>, readonly dialect: Dialect) {}
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {}
 
   static async openSqlite(file: string = DEFAULT_DB): Promise<Store> {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -66,13 +69,20 @@ export class Store {
   // ------------------------------------------------------------------ documents and runs
 
   /** Content-addressed: bytes already stored are never overwritten. Returns whether they were new. */
-  async putDocument(trx: Transaction<Database>, d: { sha256: string; media: string; bytes: Uint8Array; location: string; at: string }): Promise<boolean> {
-    const res = await trx.insertInto('documents')
+  async putDocument(
+    trx: Transaction<Database>,
+    d: { sha256: string; media: string; bytes: Uint8Array; location: string; at: string },
+  ): Promise<boolean> {
+    const res = await trx
+      .insertInto('documents')
       .values({ sha256: d.sha256, media: d.media, size: d.bytes.length, bytes: d.bytes, first_seen_at: d.at })
       .onConflict((oc) => oc.column('sha256').doNothing())
       .executeTakeFirst();
-    await trx.insertInto('sightings').values({ sha256: d.sha256, location: d.location, seen_at: d.at })
-      .onConflict((oc) => oc.columns(['sha256', 'location']).doNothing()).execute();
+    await trx
+      .insertInto('sightings')
+      .values({ sha256: d.sha256, location: d.location, seen_at: d.at })
+      .onConflict((oc) => oc.columns(['sha256', 'location']).doNothing())
+      .execute();
     return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
 
@@ -82,36 +92,100 @@ export class Store {
   }
 
   async findRun(sha256: string, parserVersion: string): Promise<{ id: number; report_id: number } | null> {
-    return (await this.db.selectFrom('runs').select(['id', 'report_id']).where('sha256', '=', sha256).where('parser_version', '=', parserVersion).executeTakeFirst()) ?? null;
+    return (
+      (await this.db
+        .selectFrom('runs')
+        .select(['id', 'report_id'])
+        .where('sha256', '=', sha256)
+        .where('parser_version', '=', parserVersion)
+        .executeTakeFirst()) ?? null
+    );
   }
 
   /** Store an extraction run and its cells; the run becomes its report's current one. */
-  async saveRun(trx: Transaction<Database>, record: ReportRecord, parserVersion: string, at: string): Promise<{ runId: number; reportId: number }> {
+  async saveRun(
+    trx: Transaction<Database>,
+    record: ReportRecord,
+    parserVersion: string,
+    at: string,
+  ): Promise<{ runId: number; reportId: number }> {
     const key = reportKey(record);
     const r = record.report;
     let report = await trx.selectFrom('reports').select('id').where('report_key', '=', key).executeTakeFirst();
     if (!report) {
-      report = await trx.insertInto('reports')
-        .values({ report_key: key, agency: r.agency, report_year: r.report_year, kind: r.kind, title: r.title, scope: r.scope, current_run_id: null, created_at: at, updated_at: at })
-        .returning('id').executeTakeFirstOrThrow();
+      report = await trx
+        .insertInto('reports')
+        .values({
+          report_key: key,
+          agency: r.agency,
+          report_year: r.report_year,
+          kind: r.kind,
+          title: r.title,
+          scope: r.scope,
+          current_run_id: null,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
     }
-    const run = await trx.insertInto('runs')
-      .values({ sha256: record.source.sha256, parser_version: parserVersion, report_id: report.id, record_json: JSON.stringify(record), created_at: at })
-      .returning('id').executeTakeFirstOrThrow();
+    const run = await trx
+      .insertInto('runs')
+      .values({
+        sha256: record.source.sha256,
+        parser_version: parserVersion,
+        report_id: report.id,
+        record_json: JSON.stringify(record),
+        created_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     for (let i = 0; i < record.cells.length; i += 100) {
-      await trx.insertInto('cells').values(record.cells.slice(i, i + 100).map((c) => ({
-        run_id: run.id, tbl: c.table, row_key: c.row, col_key: c.col, value: c.value, raw: c.raw, kind: c.kind, unit: c.unit, source_json: JSON.stringify(c.source),
-      }))).execute();
+      await trx
+        .insertInto('cells')
+        .values(
+          record.cells.slice(i, i + 100).map((c) => ({
+            run_id: run.id,
+            tbl: c.table,
+            row_key: c.row,
+            col_key: c.col,
+            value: c.value,
+            raw: c.raw,
+            kind: c.kind,
+            unit: c.unit,
+            source_json: JSON.stringify(c.source),
+          })),
+        )
+        .execute();
     }
     // The most complete reading is current: a report page without tables must not replace the
     // attachment that holds them; among equally complete readings the newest wins.
-    const current = await trx.selectFrom('reports').innerJoin('runs', 'runs.id', 'reports.current_run_id')
-      .select((eb) => eb.selectFrom('cells').select((e) => e.fn.countAll<number>().as('n')).whereRef('cells.run_id', '=', 'runs.id').as('cells'))
-      .where('reports.id', '=', report.id).executeTakeFirst();
+    const current = await trx
+      .selectFrom('reports')
+      .innerJoin('runs', 'runs.id', 'reports.current_run_id')
+      .select((eb) =>
+        eb
+          .selectFrom('cells')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('cells.run_id', '=', 'runs.id')
+          .as('cells'),
+      )
+      .where('reports.id', '=', report.id)
+      .executeTakeFirst();
     if (!current || Number(current.cells ?? 0) <= record.cells.length) {
-      await trx.updateTable('reports')
-        .set({ current_run_id: run.id, agency: r.agency, report_year: r.report_year, kind: r.kind, title: r.title, scope: r.scope, updated_at: at })
-        .where('id', '=', report.id).execute();
+      await trx
+        .updateTable('reports')
+        .set({
+          current_run_id: run.id,
+          agency: r.agency,
+          report_year: r.report_year,
+          kind: r.kind,
+          title: r.title,
+          scope: r.scope,
+          updated_at: at,
+        })
+        .where('id', '=', report.id)
+        .execute();
     }
     return { runId: run.id, reportId: report.id };
   }
@@ -120,7 +194,10 @@ export class Store {
 
   async report(idOrKey: number | string): Promise<ReportRow | null> {
     const q = this.db.selectFrom('reports').selectAll();
-    const row = typeof idOrKey === 'number' ? await q.where('id', '=', idOrKey).executeTakeFirst() : await q.where('report_key', '=', idOrKey).executeTakeFirst();
+    const row =
+      typeof idOrKey === 'number'
+        ? await q.where('id', '=', idOrKey).executeTakeFirst()
+        : await q.where('report_key', '=', idOrKey).executeTakeFirst();
     return row ?? null;
   }
 
@@ -137,22 +214,46 @@ export class Store {
     return row ? (JSON.parse(row.record_json) as ReportRecord) : null;
   }
 
-  async runsOf(reportId: number): Promise<Array<{ id: number; sha256: string; parser_version: string; created_at: string }>> {
-    return this.db.selectFrom('runs').select(['id', 'sha256', 'parser_version', 'created_at']).where('report_id', '=', reportId).orderBy('id').execute();
+  async runsOf(
+    reportId: number,
+  ): Promise<Array<{ id: number; sha256: string; parser_version: string; created_at: string }>> {
+    return this.db
+      .selectFrom('runs')
+      .select(['id', 'sha256', 'parser_version', 'created_at'])
+      .where('report_id', '=', reportId)
+      .orderBy('id')
+      .execute();
   }
 
   // ------------------------------------------------------------------ corrections
 
   async activeCorrections(reportId: number): Promise<CorrectionRow[]> {
-    return this.db.selectFrom('corrections').selectAll().where('report_id', '=', reportId).where('superseded_by', 'is', null).orderBy('id').execute();
+    return this.db
+      .selectFrom('corrections')
+      .selectAll()
+      .where('report_id', '=', reportId)
+      .where('superseded_by', 'is', null)
+      .orderBy('id')
+      .execute();
   }
 
   async addCorrection(c: Omit<CorrectionRow, 'id' | 'superseded_by'>): Promise<number> {
     return this.transaction(async (trx) => {
-      const row = await trx.insertInto('corrections').values({ ...c, superseded_by: null }).returning('id').executeTakeFirstOrThrow();
-      await trx.updateTable('corrections').set({ superseded_by: row.id })
-        .where('report_id', '=', c.report_id).where('tbl', '=', c.tbl).where('row_key', '=', c.row_key).where('col_key', '=', c.col_key)
-        .where('superseded_by', 'is', null).where('id', '!=', row.id).execute();
+      const row = await trx
+        .insertInto('corrections')
+        .values({ ...c, superseded_by: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('corrections')
+        .set({ superseded_by: row.id })
+        .where('report_id', '=', c.report_id)
+        .where('tbl', '=', c.tbl)
+        .where('row_key', '=', c.row_key)
+        .where('col_key', '=', c.col_key)
+        .where('superseded_by', 'is', null)
+        .where('id', '!=', row.id)
+        .execute();
       return row.id;
     });
   }
@@ -163,10 +264,18 @@ export class Store {
 
   // ------------------------------------------------------------------ findings and review items
 
-  async replaceFindings(trx: Transaction<Database>, reportId: number, runId: number, findings: StoredFinding[]): Promise<void> {
+  async replaceFindings(
+    trx: Transaction<Database>,
+    reportId: number,
+    runId: number,
+    findings: StoredFinding[],
+  ): Promise<void> {
     await trx.deleteFrom('findings').where('report_id', '=', reportId).execute();
     for (let i = 0; i < findings.length; i += 100) {
-      await trx.insertInto('findings').values(findings.slice(i, i + 100).map((f) => ({ ...f, report_id: reportId, run_id: runId }))).execute();
+      await trx
+        .insertInto('findings')
+        .values(findings.slice(i, i + 100).map((f) => ({ ...f, report_id: reportId, run_id: runId })))
+        .execute();
     }
   }
 
@@ -189,7 +298,10 @@ export class Store {
     if (f.rule) q = q.where('rule', '=', f.rule);
     if (f.agency) q = q.where('agency', '=', f.agency);
     if (f.year !== undefined) q = q.where('report_year', '=', f.year);
-    return q.orderBy('id').limit(f.limit ?? 100_000).execute();
+    return q
+      .orderBy('id')
+      .limit(f.limit ?? 100_000)
+      .execute();
   }
 
   /** Findings of a report that a cell takes part in, for exports. */
@@ -200,12 +312,23 @@ export class Store {
     return out;
   }
 
-  async upsertBody(b: { agency: string; parent: string | null; level: string | null; region_code: string | null }): Promise<void> {
-    await this.db.insertInto('bodies').values(b).onConflict((oc) => oc.column('agency').doUpdateSet(b)).execute();
+  async upsertBody(b: {
+    agency: string;
+    parent: string | null;
+    level: string | null;
+    region_code: string | null;
+  }): Promise<void> {
+    await this.db
+      .insertInto('bodies')
+      .values(b)
+      .onConflict((oc) => oc.column('agency').doUpdateSet(b))
+      .execute();
   }
 
   async children(parent: string): Promise<string[]> {
-    return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map((r) => r.agency);
+    return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map(
+      (r) => r.agency,
+    );
   }
 }
 

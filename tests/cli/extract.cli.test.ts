@@ -12,7 +12,12 @@ import { PLAIN, layoutKeys } from '../../src/demo/layout.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');
-const report = { version: 'v2021' as const, agency: '测试市司法局', year: 2024, cells: new Map(layoutKeys('v2021').map((k) => [k, '1'])) };
+const report = {
+  version: 'v2021' as const,
+  agency: '测试市司法局',
+  year: 2024,
+  cells: new Map(layoutKeys('v2021').map((k) => [k, '1'])),
+};
 
 async function extract(files: string[]) {
   try {
@@ -35,7 +40,10 @@ describe('nianbao extract', () => {
   const garbage = path.join(dir, 'garbage.html');
   writeFileSync(garbage, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
   const notReport = path.join(dir, 'news.html');
-  writeFileSync(notReport, '<html><head><title>市政府召开常务会议</title></head><body><h1>市政府召开常务会议</h1><p>会议研究了有关工作。</p></body></html>');
+  writeFileSync(
+    notReport,
+    '<html><head><title>市政府召开常务会议</title></head><body><h1>市政府召开常务会议</h1><p>会议研究了有关工作。</p></body></html>',
+  );
   const big = path.join(dir, 'big.html');
   const fd = openSync(big, 'w');
   ftruncateSync(fd, 61 * 1024 * 1024);
@@ -45,10 +53,18 @@ describe('nianbao extract', () => {
     const missing = path.join(dir, 'missing.html');
     const { code, stdout, stderr } = await extract([good, missing, empty, garbage, notReport, big, text]);
     expect(code).toBe(1);
-    const records = stdout.trim().split('\n').map((l) => ReportRecord.parse(JSON.parse(l)));
+    const records = stdout
+      .trim()
+      .split('\n')
+      .map((l) => ReportRecord.parse(JSON.parse(l)));
     expect(records.map((r) => r.source.path)).toEqual([good, notReport, text]);
     expect(records[0]!.cells).toHaveLength(200);
-    expect(records[0]!.report).toMatchObject({ kind: 'ogi_annual_report', agency: '测试市司法局', report_year: 2024, tables_missing: [] });
+    expect(records[0]!.report).toMatchObject({
+      kind: 'ogi_annual_report',
+      agency: '测试市司法局',
+      report_year: 2024,
+      tables_missing: [],
+    });
     expect(records[1]!.report.kind).toBe('not_a_report');
     expect(records[1]!.cells).toEqual([]);
     expect(records[2]!.cells).toHaveLength(200);

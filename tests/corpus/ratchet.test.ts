@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCorpus, totals } from '../../src/eval/evaluate.ts';
 
 const CORPUS = path.resolve(process.env.NIANBAO_CORPUS ?? '../shared/corpus');
-const baseline = JSON.parse(readFileSync(new URL('./baseline.json', import.meta.url), 'utf8')) as Record<string, { right: number; rightNonZero: number; fullyRight: boolean }>;
+const baseline = JSON.parse(readFileSync(new URL('./baseline.json', import.meta.url), 'utf8')) as Record<
+  string,
+  { right: number; rightNonZero: number; fullyRight: boolean }
+>;
 const present = existsSync(CORPUS);
 if (!present) console.log(`notice: corpus not found at ${CORPUS}; the corpus ratchet is skipped`);
 

@@ -15,7 +15,9 @@ const BIN = path.resolve('bin/nianbao.js');
 function completed(db: string): string[] {
   try {
     const d = new SQLite(db, { readonly: true, fileMustExist: true });
-    const rows = d.prepare("select url from frontier where run_id is not null and state = 'done'").all() as Array<{ url: string }>;
+    const rows = d.prepare("select url from frontier where run_id is not null and state = 'done'").all() as Array<{
+      url: string;
+    }>;
     d.close();
     return rows.map((r) => new URL(r.url).pathname);
   } catch {
@@ -29,7 +31,10 @@ describe('crawl crash safety', () => {
     try {
       const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-crawl-crash-'));
       const sources = path.join(dir, 'sources.json');
-      writeFileSync(sources, JSON.stringify({ sources: [{ id: 'demo', agency: '示例市人民政府', entry: [site.entry] }] }));
+      writeFileSync(
+        sources,
+        JSON.stringify({ sources: [{ id: 'demo', agency: '示例市人民政府', entry: [site.entry] }] }),
+      );
       const db = path.join(dir, 'n.db');
       const args = [BIN, 'crawl', '--sources', sources, '--db', db, '--allow-loopback', '--delay', '20'];
       const child = spawn(process.execPath, args, { stdio: 'ignore' });
@@ -43,7 +48,10 @@ describe('crawl crash safety', () => {
       const cut = site.requests.length;
       const { stderr } = await exec(process.execPath, args);
       expect(stderr).toMatch(/crawl #1 \(resumed\)/);
-      const again = site.requests.slice(cut).map((r) => new URL(r.path, 'http://x').pathname).filter((p) => done.has(p));
+      const again = site.requests
+        .slice(cut)
+        .map((r) => new URL(r.path, 'http://x').pathname)
+        .filter((p) => done.has(p));
       expect(again).toEqual([]);
       const reports = completed(db).filter((p) => /\/t\d+_\d+\.html$/.test(p));
       expect(reports).toHaveLength(16);

@@ -15,8 +15,15 @@ import { PLAIN } from '../../src/demo/layout.ts';
 import { Store } from '../../src/store/store.ts';
 
 /** Test DNS: intranet.example is a private address (must be refused); everything else is loopback. */
-const resolver: Resolver = async (name) => [{ address: name === 'intranet.example' ? '10.0.0.5' : '127.0.0.1', family: 4 }];
-const FAST: CrawlOptions = { allowLoopback: true, resolver, throttle: { minDelayMs: 5, maxDelayMs: 2000 }, fetch: { timeoutMs: 2000, backoffMs: 50, maxWaitMs: 3000 } };
+const resolver: Resolver = async (name) => [
+  { address: name === 'intranet.example' ? '10.0.0.5' : '127.0.0.1', family: 4 },
+];
+const FAST: CrawlOptions = {
+  allowLoopback: true,
+  resolver,
+  throttle: { minDelayMs: 5, maxDelayMs: 2000 },
+  fetch: { timeoutMs: 2000, backoffMs: 50, maxWaitMs: 3000 },
+};
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -26,7 +33,10 @@ afterEach(async () => {
 async function setup(siteOpts: Partial<SiteOptions> = {}, n = 7) {
   const site = await startSite({ reports: demoReports(n), perPage: 3, ...siteOpts });
   const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-crawl-')), 'n.db'));
-  cleanup.push(() => site.close(), () => store.close());
+  cleanup.push(
+    () => site.close(),
+    () => store.close(),
+  );
   const source: Source = { id: 'test', agency: '示例市人民政府', entry: [site.entry] };
   const crawl = async (opts: CrawlOptions = {}) => {
     const c = new Crawler(store, [source], { ...FAST, ...opts });
@@ -43,7 +53,10 @@ const paths = (site: Site) => site.requests.map((r) => r.path);
 
 describe('crawl of a simulated government site', () => {
   it('finds and ingests every report, obeys robots.txt and Crawl-delay, and stays out of the trap', async () => {
-    const { site, store, crawl } = await setup({ robots: 'User-agent: *\nDisallow: /zfxxgk/zfxxgknb/202201/\nCrawl-delay: 0.2\n', trap: true }, 7);
+    const { site, store, crawl } = await setup(
+      { robots: 'User-agent: *\nDisallow: /zfxxgk/zfxxgknb/202201/\nCrawl-delay: 0.2\n', trap: true },
+      7,
+    );
     const s = await crawl();
     // The reports for 2021 are published in 2022-01, under a path robots.txt disallows.
     const reports = (await store.allReports()).filter((r) => r.kind === 'ogi_annual_report');
@@ -64,7 +77,10 @@ describe('crawl of a simulated government site', () => {
     const { site, store, crawl } = await setup({}, 6);
     await crawl();
     const before = site.requests.length;
-    const changed = { ...demoReports(6)[1]!, cells: new Map(demoReports(6)[1]!.cells).set('table2|licensing|decisions', '77') };
+    const changed = {
+      ...demoReports(6)[1]!,
+      cells: new Map(demoReports(6)[1]!.cells).set('table2|licensing|decisions', '77'),
+    };
     site.update(1, changed);
     const s2 = await crawl();
     const second = site.requests.slice(before);
@@ -87,11 +103,32 @@ describe('crawl of a simulated government site', () => {
       reports: [],
       routes: (req, res) => {
         if (req.url === '/zfxxgk/zfxxgknb/') {
-          res.writeHead(200, { 'content-type': 'text/html' }).end(iconv.encode('<meta charset="gbk"><a href="/x/t20250115_1.html">宜兴市司法局2024年政府信息公开工作年度报告</a>', 'gbk'));
+          res
+            .writeHead(200, { 'content-type': 'text/html' })
+            .end(
+              iconv.encode(
+                '<meta charset="gbk"><a href="/x/t20250115_1.html">宜兴市司法局2024年政府信息公开工作年度报告</a>',
+                'gbk',
+              ),
+            );
           return true;
         }
         if (req.url === '/x/t20250115_1.html') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(Buffer.from(renderHtml({ ...report, agency: '宜兴市司法局', year: 2024, version: 'v2021', cells: demoReports(12)[11]!.cells }, PLAIN, { charset: 'gbk', metaCharset: false })));
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+            Buffer.from(
+              renderHtml(
+                {
+                  ...report,
+                  agency: '宜兴市司法局',
+                  year: 2024,
+                  version: 'v2021',
+                  cells: demoReports(12)[11]!.cells,
+                },
+                PLAIN,
+                { charset: 'gbk', metaCharset: false },
+              ),
+            ),
+          );
           return true;
         }
         return false;
@@ -109,19 +146,38 @@ describe('crawl of a simulated government site', () => {
       latency: (p) => (p === '/slow/t20250115_9.html' ? 3000 : 0),
       routes: (req, res) => {
         const u = req.url ?? '';
-        const links = ['/busy/t20250115_1.html', '/slow/t20250115_9.html', '/r1/t20250115_2.html', '/loop1/t20250115_3.html'];
+        const links = [
+          '/busy/t20250115_1.html',
+          '/slow/t20250115_9.html',
+          '/r1/t20250115_2.html',
+          '/loop1/t20250115_3.html',
+        ];
         if (u === '/zfxxgk/zfxxgknb/') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(links.map((l, i) => `<a href="${l}">测试${i}局202${i}年政府信息公开工作年度报告</a>`).join(''));
+          res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+            .end(links.map((l, i) => `<a href="${l}">测试${i}局202${i}年政府信息公开工作年度报告</a>`).join(''));
           return true;
         }
         if (u === '/busy/t20250115_1.html' && hits503++ === 0) {
           res.writeHead(503, { 'retry-after': '1' }).end();
           return true;
         }
-        if (u === '/r1/t20250115_2.html') { res.writeHead(301, { location: '/r2/t20250115_2.html' }).end(); return true; }
-        if (u === '/r2/t20250115_2.html') { res.writeHead(302, { location: '/busy/t20250115_1.html' }).end(); return true; }
-        if (u === '/loop1/t20250115_3.html') { res.writeHead(302, { location: '/loop2/t20250115_3.html' }).end(); return true; }
-        if (u === '/loop2/t20250115_3.html') { res.writeHead(302, { location: '/loop1/t20250115_3.html' }).end(); return true; }
+        if (u === '/r1/t20250115_2.html') {
+          res.writeHead(301, { location: '/r2/t20250115_2.html' }).end();
+          return true;
+        }
+        if (u === '/r2/t20250115_2.html') {
+          res.writeHead(302, { location: '/busy/t20250115_1.html' }).end();
+          return true;
+        }
+        if (u === '/loop1/t20250115_3.html') {
+          res.writeHead(302, { location: '/loop2/t20250115_3.html' }).end();
+          return true;
+        }
+        if (u === '/loop2/t20250115_3.html') {
+          res.writeHead(302, { location: '/loop1/t20250115_3.html' }).end();
+          return true;
+        }
         if (u.startsWith('/busy/') || u.startsWith('/slow/')) {
           res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>测试局2024年政府信息公开工作年度报告</h1>');
           return true;
@@ -148,7 +204,9 @@ describe('crawl of a simulated government site', () => {
       reports: [],
       routes: (req, res) => {
         if (req.url === '/zfxxgk/zfxxgknb/') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<a href="/go/t20250115_1.html">测试局2024年政府信息公开工作年度报告</a>');
+          res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+            .end('<a href="/go/t20250115_1.html">测试局2024年政府信息公开工作年度报告</a>');
           return true;
         }
         if (req.url === '/go/t20250115_1.html') {
@@ -159,7 +217,11 @@ describe('crawl of a simulated government site', () => {
       },
     });
     await crawl();
-    const row = await store.db.selectFrom('fetch_log').selectAll().where('url', 'like', '%/go/%').executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('fetch_log')
+      .selectAll()
+      .where('url', 'like', '%/go/%')
+      .executeTakeFirstOrThrow();
     expect(row.outcome).toBe('failed');
     expect(row.error).toMatch(/refused to connect to intranet\.example: private or reserved address 10\.0\.0\.5/);
   }, 30_000);
@@ -170,19 +232,41 @@ describe('crawl of a simulated government site', () => {
       routes: (req, res) => {
         const u = req.url ?? '';
         if (u === '/zfxxgk/zfxxgknb/') {
-          const same = ['/a/t20250115_1.html', '/a/t20250115_1.html#top', '/a/./t20250115_1.html', '/a//t20250115_1.html', 'http://127.0.0.1:PORT/a/t20250115_1.html'.replace('PORT', String(req.socket.localPort))];
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-            same.map((l) => `<a href="${l}">测试局2024年政府信息公开工作年度报告</a>`).join('') + '<a href="/big/report.pdf">测试局2023年政府信息公开工作年度报告.pdf</a>');
+          const same = [
+            '/a/t20250115_1.html',
+            '/a/t20250115_1.html#top',
+            '/a/./t20250115_1.html',
+            '/a//t20250115_1.html',
+            'http://127.0.0.1:PORT/a/t20250115_1.html'.replace('PORT', String(req.socket.localPort)),
+          ];
+          res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+            .end(
+              same.map((l) => `<a href="${l}">测试局2024年政府信息公开工作年度报告</a>`).join('') +
+                '<a href="/big/report.pdf">测试局2023年政府信息公开工作年度报告.pdf</a>',
+            );
           return true;
         }
-        if (u === '/a/t20250115_1.html') { res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>测试局2024年政府信息公开工作年度报告</h1>'); return true; }
-        if (u === '/big/report.pdf') { res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(2_000_000) }).end(Buffer.alloc(2_000_000)); return true; }
+        if (u === '/a/t20250115_1.html') {
+          res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>测试局2024年政府信息公开工作年度报告</h1>');
+          return true;
+        }
+        if (u === '/big/report.pdf') {
+          res
+            .writeHead(200, { 'content-type': 'application/pdf', 'content-length': String(2_000_000) })
+            .end(Buffer.alloc(2_000_000));
+          return true;
+        }
         return false;
       },
     });
     await crawl({ fetch: { maxBytes: 1_000_000, timeoutMs: 2000 } });
     expect(paths(site).filter((p) => p === '/a/t20250115_1.html')).toHaveLength(1);
-    const big = await store.db.selectFrom('fetch_log').selectAll().where('url', 'like', '%/big/%').executeTakeFirstOrThrow();
+    const big = await store.db
+      .selectFrom('fetch_log')
+      .selectAll()
+      .where('url', 'like', '%/big/%')
+      .executeTakeFirstOrThrow();
     expect(big).toMatchObject({ outcome: 'failed' });
     expect(big.error).toMatch(/too large/);
   }, 30_000);
@@ -195,15 +279,22 @@ describe('crawl of a simulated government site', () => {
     const before = site.requests.length;
     const second = await crawl();
     expect(second).toMatchObject({ resumed: true, complete: true });
-    const again = site.requests.slice(before).map((r) => r.path).filter((p) => p !== '/robots.txt' && done1.has(p));
+    const again = site.requests
+      .slice(before)
+      .map((r) => r.path)
+      .filter((p) => p !== '/robots.txt' && done1.has(p));
     expect(again).toEqual([]);
   }, 30_000);
 });
 
 describe('many hosts at once', () => {
   it('50 hosts × 20 pages: hosts in parallel, each host sequential, in about the time of the slowest host', async () => {
-    const sites = await Promise.all(Array.from({ length: 50 }, () => startSite({ reports: demoReports(19), perPage: 20, latency: () => 10 })));
-    cleanup.push(async () => { await Promise.all(sites.map((s) => s.close())); });
+    const sites = await Promise.all(
+      Array.from({ length: 50 }, () => startSite({ reports: demoReports(19), perPage: 20, latency: () => 10 })),
+    );
+    cleanup.push(async () => {
+      await Promise.all(sites.map((s) => s.close()));
+    });
     const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-many-')), 'n.db'));
     cleanup.push(() => store.close());
     const sources: Source[] = sites.map((s, i) => ({ id: `s${i}`, agency: `示例${i}`, entry: [s.entry] }));

@@ -14,11 +14,28 @@ describe('nianbao schedule', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-schedule-'));
       const sources = path.join(dir, 's.json');
       writeFileSync(sources, JSON.stringify([{ id: 'demo', agency: '示例市人民政府', entry: [site.entry] }]));
-      const child = spawn(process.execPath, [path.resolve('bin/nianbao.js'), 'schedule', '--sources', sources, '--db', path.join(dir, 'n.db'), '--allow-loopback', '--delay', '10', '--cron', '*/2 * * * * *'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          path.resolve('bin/nianbao.js'),
+          'schedule',
+          '--sources',
+          sources,
+          '--db',
+          path.join(dir, 'n.db'),
+          '--allow-loopback',
+          '--delay',
+          '10',
+          '--cron',
+          '*/2 * * * * *',
+        ],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const t0 = Date.now();
-      while ((stderr.match(/crawl #\d+/g) ?? []).length < 2 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
+      while ((stderr.match(/crawl #\d+/g) ?? []).length < 2 && Date.now() - t0 < 30_000)
+        await new Promise((r) => setTimeout(r, 100));
       child.kill('SIGINT');
       const code = await new Promise<number | null>((r) => child.on('exit', r));
       expect(stderr).toMatch(/scheduled "\*\/2 \* \* \* \* \*": next crawl at/);

@@ -12,7 +12,12 @@ import { inScope, normalizeUrl, trapReason } from '../../src/crawl/url.ts';
 
 describe('URLs', () => {
   it('normalises spellings of one resource to one URL', () => {
-    const same = ['http://WWW.X.gov.cn:80/a/index.html#top', 'http://www.x.gov.cn/a/', 'http://www.x.gov.cn//a/default.htm', 'http://www.x.gov.cn/a/?utm_source=y'];
+    const same = [
+      'http://WWW.X.gov.cn:80/a/index.html#top',
+      'http://www.x.gov.cn/a/',
+      'http://www.x.gov.cn//a/default.htm',
+      'http://www.x.gov.cn/a/?utm_source=y',
+    ];
     expect(new Set(same.map((u) => normalizeUrl(u)))).toEqual(new Set(['http://www.x.gov.cn/a/']));
     expect(normalizeUrl('?b=2&a=1', 'http://x.gov.cn/l.jsp')).toBe(normalizeUrl('http://x.gov.cn/l.jsp?a=1&b=2'));
     expect(normalizeUrl('javascript:void(0)', 'http://x.gov.cn/')).toBeNull();
@@ -28,10 +33,12 @@ describe('URLs', () => {
     expect(trapReason('http://x.gov.cn/zfxxgk/zfxxgknb/index_3.html')).toBeNull();
   });
   it('normalising twice changes nothing (property)', () => {
-    fc.assert(fc.property(fc.webUrl({ withFragments: true, withQueryParameters: true }), (u) => {
-      const once = normalizeUrl(u);
-      if (once) expect(normalizeUrl(once)).toBe(once);
-    }));
+    fc.assert(
+      fc.property(fc.webUrl({ withFragments: true, withQueryParameters: true }), (u) => {
+        const once = normalizeUrl(u);
+        if (once) expect(normalizeUrl(once)).toBe(once);
+      }),
+    );
   });
 });
 
@@ -51,7 +58,12 @@ describe('discovery', () => {
       ['/xxgkAnnualReport.jsp?area=123&fbtime=2024', 'page'],
       ['/zfxxgk/zfxxgknb/P1.pdf', 'file'],
     ]);
-    const page = discover('<a href="/u/P0123.docx">附件1</a><a href="/u/a.jpg">图</a>', 'http://www.x.gov.cn/zfxxgk/zfxxgknb/t1.html', 'page', source);
+    const page = discover(
+      '<a href="/u/P0123.docx">附件1</a><a href="/u/a.jpg">图</a>',
+      'http://www.x.gov.cn/zfxxgk/zfxxgknb/t1.html',
+      'page',
+      source,
+    );
     expect(page.links.map((l) => l.kind)).toEqual(['file']);
   });
 });
@@ -79,7 +91,18 @@ describe('politeness', () => {
 
 describe('SSRF guard', () => {
   it('refuses private, link-local and (unless allowed) loopback addresses', () => {
-    for (const a of ['10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '0.0.0.0']) expect(blockedReason(a, true), a).not.toBeNull();
+    for (const a of [
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:10.0.0.1',
+      '0.0.0.0',
+    ])
+      expect(blockedReason(a, true), a).not.toBeNull();
     expect(blockedReason('127.0.0.1', false)).toMatch(/loopback/);
     expect(blockedReason('127.0.0.1', true)).toBeNull();
     expect(blockedReason('::1', true)).toBeNull();
@@ -97,7 +120,13 @@ describe('registry', () => {
     writeFileSync(bad, JSON.stringify({ sources: [{ id: 'a', agency: 'A局', entry: ['ftp://a'] }] }));
     await expect(loadRegistry(bad)).rejects.toThrow(/sources\.0\.entry\.0: must be an http\(s\) URL/);
     const dup = path.join(dir, 'dup.json');
-    writeFileSync(dup, JSON.stringify([{ id: 'a', agency: 'A', entry: ['https://a.cn/'] }, { id: 'a', agency: 'B', entry: ['https://b.cn/'] }]));
+    writeFileSync(
+      dup,
+      JSON.stringify([
+        { id: 'a', agency: 'A', entry: ['https://a.cn/'] },
+        { id: 'a', agency: 'B', entry: ['https://b.cn/'] },
+      ]),
+    );
     await expect(loadRegistry(dup)).rejects.toThrow(/unique/);
     await expect(loadRegistry(path.join(dir, 'none.json'))).rejects.toThrow(/no such file/);
     await expect(loadRegistry(path.resolve('corpora/starter.json'))).resolves.toHaveLength(10);

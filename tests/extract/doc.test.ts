@@ -20,16 +20,31 @@ const PROFILE = mkdtempSync(path.join(tmpdir(), 'nianbao-lo-')); // one LibreOff
 function toDoc(html: Uint8Array): Uint8Array {
   const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-doc-'));
   writeFileSync(path.join(dir, 'r.html'), html);
-  execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${PROFILE}`, '--convert-to', 'doc:MS Word 97', '--outdir', dir, path.join(dir, 'r.html')], { stdio: 'ignore' });
+  execFileSync(
+    'soffice',
+    [
+      '--headless',
+      `-env:UserInstallation=file://${PROFILE}`,
+      '--convert-to',
+      'doc:MS Word 97',
+      '--outdir',
+      dir,
+      path.join(dir, 'r.html'),
+    ],
+    { stdio: 'ignore' },
+  );
   return readFileSync(path.join(dir, 'r.doc'));
 }
 
 describe.skipIf(!hasSoffice)('.doc round trip', () => {
   it('every printed number comes back; a .wps name over OLE bytes is routed by content', async () => {
-    await fc.assert(fc.asyncProperty(fixtureReport({ allowBlank: true }), fc.boolean(), async (r, asWps) => {
-      const rec = await extractBytes(toDoc(renderHtml(r, PLAIN)), { path: asWps ? 'report.wps' : 'report.doc' });
-      expect(rec.source.media).toBe('doc');
-      expectPositionedRoundTrip(r, rec, { positions: false });
-    }), { numRuns: Number(process.env.NIANBAO_DOC_RUNS ?? 4) });
+    await fc.assert(
+      fc.asyncProperty(fixtureReport({ allowBlank: true }), fc.boolean(), async (r, asWps) => {
+        const rec = await extractBytes(toDoc(renderHtml(r, PLAIN)), { path: asWps ? 'report.wps' : 'report.doc' });
+        expect(rec.source.media).toBe('doc');
+        expectPositionedRoundTrip(r, rec, { positions: false });
+      }),
+      { numRuns: Number(process.env.NIANBAO_DOC_RUNS ?? 4) },
+    );
   }, 120_000);
 });

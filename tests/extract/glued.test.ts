@@ -21,24 +21,47 @@ function glue(dump: string): string {
 describe('glued copies', () => {
   it('never emit a wrong value, and flag every value they do emit', () => {
     let read = 0;
-    fc.assert(fc.property(fixtureReport({ allowBlank: false }), (r) => {
-      const rec = extractTextBytes(new TextEncoder().encode(glue(renderDump(r, PLAIN))), { path: 'glued.txt' });
-      const rowAddsUp = (table: string, row: string) => {
-        const v = (col: string) => parseValue(r.cells.get(`${table}|${row}|${col}`) ?? '').value ?? NaN;
-        if (table === 'table3') return ['natural_person', 'legal.commercial', 'legal.research', 'legal.social_welfare', 'legal.legal_services', 'legal.other'].reduce((a, c) => a + v(c), 0) === v('total');
-        if (table === 'table4') return ['review', 'litigation_direct', 'litigation_after_review'].every((rw) => ['upheld', 'corrected', 'other', 'pending'].reduce((a, c) => a + (parseValue(r.cells.get(`table4|${rw}|${c}`) ?? '').value ?? NaN), 0) === (parseValue(r.cells.get(`table4|${rw}|total`) ?? '').value ?? NaN));
-        return true;
-      };
-      for (const c of rec.cells) {
-        const printed = r.cells.get(`${c.table}|${c.row}|${c.col}`);
-        expect(printed, `${c.table}/${c.row}/${c.col}`).toBeDefined();
-        expect(c.source.resolved_by).toBe('glued_digits');
-        if (rowAddsUp(c.table, c.row) || c.table === 'table2') expect(c.value, `${c.table}/${c.row}/${c.col} printed "${printed}"`).toBe(parseValue(printed!).value);
-      }
-      const flagged = new Set(rec.findings.filter((f) => f.rule === 'E-GLUE').flatMap((f) => f.cells.map((x) => x.join('|'))));
-      for (const c of rec.cells) expect(flagged.has(`${c.table}|${c.row}|${c.col}`)).toBe(true);
-      read += rec.cells.length;
-    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) });
+    fc.assert(
+      fc.property(fixtureReport({ allowBlank: false }), (r) => {
+        const rec = extractTextBytes(new TextEncoder().encode(glue(renderDump(r, PLAIN))), { path: 'glued.txt' });
+        const rowAddsUp = (table: string, row: string) => {
+          const v = (col: string) => parseValue(r.cells.get(`${table}|${row}|${col}`) ?? '').value ?? NaN;
+          if (table === 'table3')
+            return (
+              [
+                'natural_person',
+                'legal.commercial',
+                'legal.research',
+                'legal.social_welfare',
+                'legal.legal_services',
+                'legal.other',
+              ].reduce((a, c) => a + v(c), 0) === v('total')
+            );
+          if (table === 'table4')
+            return ['review', 'litigation_direct', 'litigation_after_review'].every(
+              (rw) =>
+                ['upheld', 'corrected', 'other', 'pending'].reduce(
+                  (a, c) => a + (parseValue(r.cells.get(`table4|${rw}|${c}`) ?? '').value ?? NaN),
+                  0,
+                ) === (parseValue(r.cells.get(`table4|${rw}|total`) ?? '').value ?? NaN),
+            );
+          return true;
+        };
+        for (const c of rec.cells) {
+          const printed = r.cells.get(`${c.table}|${c.row}|${c.col}`);
+          expect(printed, `${c.table}/${c.row}/${c.col}`).toBeDefined();
+          expect(c.source.resolved_by).toBe('glued_digits');
+          if (rowAddsUp(c.table, c.row) || c.table === 'table2')
+            expect(c.value, `${c.table}/${c.row}/${c.col} printed "${printed}"`).toBe(parseValue(printed!).value);
+        }
+        const flagged = new Set(
+          rec.findings.filter((f) => f.rule === 'E-GLUE').flatMap((f) => f.cells.map((x) => x.join('|'))),
+        );
+        for (const c of rec.cells) expect(flagged.has(`${c.table}|${c.row}|${c.col}`)).toBe(true);
+        read += rec.cells.length;
+      }),
+      { numRuns: Number(process.env.NIANBAO_RUNS ?? 60) },
+    );
     expect(read).toBeGreaterThan(0);
   });
 });

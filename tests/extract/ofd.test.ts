@@ -8,10 +8,13 @@ import { expectPositionedRoundTrip } from '../helpers/positioned.ts';
 
 describe('OFD round trip', () => {
   it('every printed number comes back in its cell, with page and bbox', async () => {
-    await fc.assert(fc.asyncProperty(fixtureReport({ allowBlank: true }), async (r) => {
-      const rec = await extractBytes(renderOfd(r), { path: 'fixture.ofd' });
-      expect(rec.source.media).toBe('ofd');
-      expectPositionedRoundTrip(r, rec);
-    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 25) });
+    await fc.assert(
+      fc.asyncProperty(fixtureReport({ allowBlank: true }), async (r) => {
+        const rec = await extractBytes(renderOfd(r), { path: 'fixture.ofd' });
+        expect(rec.source.media).toBe('ofd');
+        expectPositionedRoundTrip(r, rec);
+      }),
+      { numRuns: Number(process.env.NIANBAO_RUNS ?? 25) },
+    );
   }, 60_000);
 });

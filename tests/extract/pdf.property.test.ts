@@ -9,15 +9,26 @@ import { hasCjkFont, renderPdf, CJK_FONT } from '../render/pdf.ts';
 import { expectPositionedRoundTrip } from '../helpers/positioned.ts';
 
 const present = hasCjkFont();
-if (!present) console.log(`notice: ${CJK_FONT} not installed (apt-get install fonts-wqy-microhei); the PDF round trip is skipped`);
+if (!present)
+  console.log(`notice: ${CJK_FONT} not installed (apt-get install fonts-wqy-microhei); the PDF round trip is skipped`);
 
 describe.skipIf(!present)('PDF round trip', () => {
   it('every printed number comes back in its cell, with page and bbox', async () => {
-    const variation = fc.record({ fullWidthBrackets: fc.boolean(), spacesInLabels: fc.constant(false), traditional: fc.boolean(), subtotalRow: fc.constant(false), filledBorders: fc.boolean(), splitTables: fc.boolean() });
-    await fc.assert(fc.asyncProperty(fixtureReport({ allowBlank: true }), variation, async (r, v) => {
-      const rec = await extractBytes(await renderPdf(r, v), { path: 'fixture.pdf' });
-      expectPositionedRoundTrip(r, rec);
-    }), { numRuns: Number(process.env.NIANBAO_RUNS ?? 12) });
+    const variation = fc.record({
+      fullWidthBrackets: fc.boolean(),
+      spacesInLabels: fc.constant(false),
+      traditional: fc.boolean(),
+      subtotalRow: fc.constant(false),
+      filledBorders: fc.boolean(),
+      splitTables: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fixtureReport({ allowBlank: true }), variation, async (r, v) => {
+        const rec = await extractBytes(await renderPdf(r, v), { path: 'fixture.pdf' });
+        expectPositionedRoundTrip(r, rec);
+      }),
+      { numRuns: Number(process.env.NIANBAO_RUNS ?? 12) },
+    );
   }, 120_000);
 });
 
@@ -25,13 +36,37 @@ describe.skipIf(!present)('digits split by the text layer', () => {
   it('are joined where a row sum proves them (E-JOIN pass), and not read as numbers where nothing can (table 2)', async () => {
     const { layoutKeys, PLAIN } = await import('../../src/demo/layout.ts');
     const cells = new Map(layoutKeys('v2021').map((k) => [k, '0']));
-    for (const col of ['natural_person', 'total']) cells.set(`table3|new_received|${col}`, '12').set(`table3|results.granted|${col}`, '12').set(`table3|results.total|${col}`, '12');
+    for (const col of ['natural_person', 'total'])
+      cells
+        .set(`table3|new_received|${col}`, '12')
+        .set(`table3|results.granted|${col}`, '12')
+        .set(`table3|results.total|${col}`, '12');
     cells.set('table2|licensing|decisions', '45');
     const split = new Set(['table3|new_received|natural_person', 'table2|licensing|decisions']);
-    const rec = await extractBytes(await renderPdf({ version: 'v2021', agency: '测试市司法局', year: 2024, cells }, { ...PLAIN, filledBorders: false, splitTables: false, splitDigits: split }), { path: 'split.pdf' });
-    const get = (t: string, r: string, c: string) => rec.cells.find((x) => x.table === t && x.row === r && x.col === c)!;
-    expect(get('table3', 'new_received', 'natural_person')).toMatchObject({ raw: '1 2', value: 12, kind: 'number', source: { resolved_by: 'joined_digits' } });
+    const rec = await extractBytes(
+      await renderPdf(
+        { version: 'v2021', agency: '测试市司法局', year: 2024, cells },
+        { ...PLAIN, filledBorders: false, splitTables: false, splitDigits: split },
+      ),
+      { path: 'split.pdf' },
+    );
+    const get = (t: string, r: string, c: string) =>
+      rec.cells.find((x) => x.table === t && x.row === r && x.col === c)!;
+    expect(get('table3', 'new_received', 'natural_person')).toMatchObject({
+      raw: '1 2',
+      value: 12,
+      kind: 'number',
+      source: { resolved_by: 'joined_digits' },
+    });
     expect(get('table2', 'licensing', 'decisions')).toMatchObject({ raw: '4 5', value: null, kind: 'text' });
-    expect(rec.findings.filter((f) => f.rule === 'E-JOIN').map((f) => [f.cells[0]![0], f.status]).sort()).toEqual([['table2', 'not_assessable'], ['table3', 'pass']]);
+    expect(
+      rec.findings
+        .filter((f) => f.rule === 'E-JOIN')
+        .map((f) => [f.cells[0]![0], f.status])
+        .sort(),
+    ).toEqual([
+      ['table2', 'not_assessable'],
+      ['table3', 'pass'],
+    ]);
   }, 60_000);
 });

@@ -14,7 +14,10 @@ import { hasCommand } from '../helpers/positioned.ts';
 
 const hasPdftoppm = hasCommand('pdftoppm', ['-v']);
 const present = hasPdftoppm && hasCjkFont() && ocrAvailable();
-if (!present) console.log('notice: pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages are missing; the scan test is skipped');
+if (!present)
+  console.log(
+    'notice: pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages are missing; the scan test is skipped',
+  );
 
 /** Page images only: what a scanner or "print to image" produces. */
 async function imageOnlyPdf(pdf: Uint8Array): Promise<Uint8Array> {
@@ -25,7 +28,9 @@ async function imageOnlyPdf(pdf: Uint8Array): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Uint8Array>((r) => doc.on('end', () => r(Buffer.concat(chunks))));
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.png')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.png'))
+    .sort()) {
     doc.addPage({ size: 'A4', margin: 0 });
     doc.image(readFileSync(path.join(dir, f)), 0, 0, { width: 595.28, height: 841.89 });
   }
@@ -37,7 +42,12 @@ describe.skipIf(!present)('scanned reports (OCR)', () => {
   it('reads the tables cell by cell, marks every OCR cell, and queues every OCR table', async () => {
     const cells = new Map(layoutKeys('v2021').map((k, j) => [k, String((j * 37) % 11 === 0 ? (j * 7) % 300 : 0)]));
     cells.set('table3|results.granted|legal.research', '');
-    const scan = await imageOnlyPdf(await renderPdf({ version: 'v2021', agency: '测试市司法局', year: 2024, cells }, { ...PLAIN, filledBorders: false, splitTables: false }));
+    const scan = await imageOnlyPdf(
+      await renderPdf(
+        { version: 'v2021', agency: '测试市司法局', year: 2024, cells },
+        { ...PLAIN, filledBorders: false, splitTables: false },
+      ),
+    );
     const rec = await extractBytes(scan, { path: 'scan.pdf' });
     expect(rec.report).toMatchObject({ kind: 'ogi_annual_report', agency: '测试市司法局', report_year: 2024 });
     expect(rec.cells.length).toBeGreaterThan(150);

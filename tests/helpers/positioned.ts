@@ -7,7 +7,11 @@ import { parseValue } from '../../src/extract/value.ts';
 import type { ReportRecord } from '../../src/record.ts';
 import type { FixtureReport } from '../../src/demo/layout.ts';
 
-export function expectPositionedRoundTrip(r: FixtureReport, rec: ReportRecord, opts: { positions?: boolean } = {}): void {
+export function expectPositionedRoundTrip(
+  r: FixtureReport,
+  rec: ReportRecord,
+  opts: { positions?: boolean } = {},
+): void {
   expect(rec.report).toMatchObject({ agency: r.agency, report_year: r.year });
   const got = new Map(rec.cells.map((c) => [`${c.table}|${c.row}|${c.col}`, c]));
   for (const [key, raw] of r.cells) {

@@ -18,13 +18,20 @@ function makeCorpus(dir: string) {
   mkdirSync(dir, { recursive: true });
   for (let i = 0; i < FILES; i++) {
     const cells = new Map(layoutKeys('v2021').map((k, j) => [k, String((i + j) % 3 === 0 ? 1 : 0)]));
-    writeFileSync(path.join(dir, `r${String(i).padStart(3, '0')}.html`), renderHtml({ version: 'v2021', agency: `测试${i}号局`, year: 2020 + (i % 5) + 1, cells }, PLAIN));
+    writeFileSync(
+      path.join(dir, `r${String(i).padStart(3, '0')}.html`),
+      renderHtml({ version: 'v2021', agency: `测试${i}号局`, year: 2020 + (i % 5) + 1, cells }, PLAIN),
+    );
   }
 }
 
 function snapshot(db: string) {
   const d = new SQLite(db, { readonly: true });
-  const reports = d.prepare('select r.report_key, count(c.tbl) n from reports r join runs u on u.id = r.current_run_id join cells c on c.run_id = u.id group by r.report_key order by r.report_key').all();
+  const reports = d
+    .prepare(
+      'select r.report_key, count(c.tbl) n from reports r join runs u on u.id = r.current_run_id join cells c on c.run_id = u.id group by r.report_key order by r.report_key',
+    )
+    .all();
   const items = d.prepare('select fingerprint, status from review_items order by fingerprint').all();
   const runs = (d.prepare('select count(*) n from runs').get() as { n: number }).n;
   d.close();
@@ -61,7 +68,8 @@ describe('crash safety', () => {
     await run(process.execPath, [BIN, 'ingest', corpus, '--db', crashed]);
     const clean = path.join(root, 'clean.db');
     await run(process.execPath, [BIN, 'ingest', corpus, '--db', clean]);
-    const a = snapshot(crashed), b = snapshot(clean);
+    const a = snapshot(crashed),
+      b = snapshot(clean);
     expect(a.runs).toBe(FILES);
     expect(a).toEqual(b);
   }, 120_000);

@@ -14,7 +14,10 @@ describe('decodeBytes', () => {
   });
 
   it('ignores a wrong UTF-8 HTTP header over GBK bytes', () => {
-    const bytes = iconv.encode(`<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>${TEXT}</body></html>`, 'gbk');
+    const bytes = iconv.encode(
+      `<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>${TEXT}</body></html>`,
+      'gbk',
+    );
     const d = decodeBytes(bytes, { contentType: 'text/html; charset=utf-8', html: true });
     expect(d.encoding).toBe('gb18030');
     expect(d.text).toContain(TEXT);
@@ -49,7 +52,9 @@ describe('sniffMedia (by content, not extension)', () => {
     expect(sniffMedia(Buffer.from('%PDF-1.7\n'), 'x.html')).toBe('pdf');
     expect(sniffMedia(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]), 'x.txt')).toBe('zip');
     expect(sniffMedia(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), 'x.doc')).toBe('ole');
-    expect(sniffMedia(Buffer.from('<html><body><table><tr><td>1</td></tr></table></body></html>'), 'report.txt')).toBe('html');
+    expect(sniffMedia(Buffer.from('<html><body><table><tr><td>1</td></tr></table></body></html>'), 'report.txt')).toBe(
+      'html',
+    );
     expect(sniffMedia(Buffer.from(TEXT), 'report.html')).toBe('txt');
     expect(sniffMedia(Buffer.from([0, 1, 2, 3, 200, 0, 7, 8, 9, 0]), 'x.html')).toBe('binary');
     expect(sniffMedia(new Uint8Array(0))).toBe('empty');

@@ -18,7 +18,9 @@ const oneLine = async (bytes: Uint8Array) => {
 
 describe('PDF and Word inputs', () => {
   it('a corrupt, a truncated and a 0-byte PDF get one-line errors', async () => {
-    expect(await oneLine(new TextEncoder().encode('%PDF-1.7\nthis is not a pdf at all'))).toMatch(/^pdf: corrupt or truncated PDF/);
+    expect(await oneLine(new TextEncoder().encode('%PDF-1.7\nthis is not a pdf at all'))).toMatch(
+      /^pdf: corrupt or truncated PDF/,
+    );
     const good = miniPdf(['hello']);
     expect(await oneLine(good.subarray(0, 60))).toMatch(/^pdf: corrupt or truncated PDF/);
     expect(await oneLine(new Uint8Array(0))).toBe('empty file');
@@ -55,6 +57,8 @@ describe('PDF and Word inputs', () => {
     expect(record.report.kind).toBe('ogi_annual_report');
     expect(record.cells).toEqual([]);
     expect(record.report.tables_missing).toEqual(['table2', 'table3', 'table4']);
-    expect(record.findings.map((f) => [f.rule, f.status, f.blame])).toEqual([['E-SCAN', 'not_assessable', 'extraction']]);
+    expect(record.findings.map((f) => [f.rule, f.status, f.blame])).toEqual([
+      ['E-SCAN', 'not_assessable', 'extraction'],
+    ]);
   });
 });

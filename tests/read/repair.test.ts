@@ -26,7 +26,12 @@ describe('text layer repair', () => {
   });
 
   it('a PDF whose 宋体 was declared WinAnsi over GBK bytes reads as Chinese again', async () => {
-    const lines = ['洪泽区人民政府2023年政府信息公开工作年度报告', '一、总体情况', '本报告由洪泽区人民政府办公室编制。', '二、主动公开政府信息情况'].map(mojibake);
+    const lines = [
+      '洪泽区人民政府2023年政府信息公开工作年度报告',
+      '一、总体情况',
+      '本报告由洪泽区人民政府办公室编制。',
+      '二、主动公开政府信息情况',
+    ].map(mojibake);
     const rec = await extractBytes(await helveticaPdf(lines), { path: 'mojibake.pdf' });
     expect(rec.report).toMatchObject({ agency: '洪泽区人民政府', report_year: 2023 });
     expect(rec.warnings.join(' ')).toMatch(/mojibake/);

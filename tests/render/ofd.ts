@@ -1,6 +1,14 @@
 // Test fixture renderer, OFD: the official layout as TextObjects (millimetres) in an OFD package.
 import { strToU8, zipSync } from 'fflate';
-import { layoutTable2, layoutTable3, layoutTable4, placeLayout, PLAIN, type FixtureReport, type LTable } from '../../src/demo/layout.ts';
+import {
+  layoutTable2,
+  layoutTable3,
+  layoutTable4,
+  placeLayout,
+  PLAIN,
+  type FixtureReport,
+  type LTable,
+} from '../../src/demo/layout.ts';
 
 const SIZE = 3; // mm, the glyph height
 const ROW = 7;
@@ -12,7 +20,9 @@ export function renderOfd(r: FixtureReport): Uint8Array {
   let id = 10;
   let y = 20;
   const text = (t: string, x: number, yy: number) => {
-    objects.push(`<ofd:TextObject ID="${id++}" Boundary="${x.toFixed(2)} ${yy.toFixed(2)} ${(textWidth(t) + 1).toFixed(2)} ${SIZE + 1}" Font="1" Size="${SIZE}"><ofd:TextCode X="0" Y="${SIZE}">${esc(t)}</ofd:TextCode></ofd:TextObject>`);
+    objects.push(
+      `<ofd:TextObject ID="${id++}" Boundary="${x.toFixed(2)} ${yy.toFixed(2)} ${(textWidth(t) + 1).toFixed(2)} ${SIZE + 1}" Font="1" Size="${SIZE}"><ofd:TextCode X="0" Y="${SIZE}">${esc(t)}</ofd:TextCode></ofd:TextObject>`,
+    );
   };
   const para = (t: string) => {
     text(t, 20, y);
@@ -41,8 +51,12 @@ export function renderOfd(r: FixtureReport): Uint8Array {
   para('五、存在的主要问题及改进情况');
   const content = `<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="2">${objects.join('')}</ofd:Layer></ofd:Content></ofd:Page>`;
   return zipSync({
-    'OFD.xml': strToU8(`<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:Title>${esc(`${r.agency}${r.year}年政府信息公开工作年度报告`)}</ofd:Title></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>`),
-    'Doc_0/Document.xml': strToU8(`<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 420 ${y + 20}</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>`),
+    'OFD.xml': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.1" DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:Title>${esc(`${r.agency}${r.year}年政府信息公开工作年度报告`)}</ofd:Title></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>`,
+    ),
+    'Doc_0/Document.xml': strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:CommonData><ofd:PageArea><ofd:PhysicalBox>0 0 420 ${y + 20}</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>`,
+    ),
     'Doc_0/Pages/Page_0/Content.xml': strToU8(content),
   });
 }

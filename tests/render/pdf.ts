@@ -3,7 +3,17 @@
 // page footers ("— 2 —") and, as a variation, cell borders drawn as filled rectangles.
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import { layoutTable2, layoutTable3, layoutTable4, placeLayout, PLAIN, type FixtureReport, type LTable, type PlacedCell, type Variation } from '../../src/demo/layout.ts';
+import {
+  layoutTable2,
+  layoutTable3,
+  layoutTable4,
+  placeLayout,
+  PLAIN,
+  type FixtureReport,
+  type LTable,
+  type PlacedCell,
+  type Variation,
+} from '../../src/demo/layout.ts';
 
 export const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 export const hasCjkFont = () => existsSync(CJK_FONT);
@@ -39,7 +49,10 @@ function wrap(text: string, width: number): string[] {
   return out.length ? out : [''];
 }
 
-export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filledBorders: false, splitTables: false }): Promise<Uint8Array> {
+export function renderPdf(
+  r: FixtureReport,
+  v: PdfVariation = { ...PLAIN, filledBorders: false, splitTables: false },
+): Promise<Uint8Array> {
   const doc = new PDFDocument({ size: 'A4', margin: PAGE.margin, autoFirstPage: true, compress: false });
   doc.registerFont('cjk', CJK_FONT, 'WenQuanYiMicroHei');
   doc.font('cjk');
@@ -70,7 +83,14 @@ export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filled
     const ws = widths(cols, kind);
     const xs = ws.map((_, i) => PAGE.margin + ws.slice(0, i).reduce((a, b) => a + b, 0));
     const span = (c: PlacedCell) => ws.slice(c.col, c.col + c.colspan).reduce((a, b) => a + b, 0);
-    const heights = t.map((_, row) => Math.max(LINE + 6, ...cells.filter((c) => c.row === row && c.rowspan === 1 && !c.value).map((c) => wrap(c.text, span(c)).length * LINE + 6)));
+    const heights = t.map((_, row) =>
+      Math.max(
+        LINE + 6,
+        ...cells
+          .filter((c) => c.row === row && c.rowspan === 1 && !c.value)
+          .map((c) => wrap(c.text, span(c)).length * LINE + 6),
+      ),
+    );
     if (v.splitTables) y = Math.max(y, PAGE.h - 60 - heights.slice(0, 6).reduce((a, b) => a + b, 0));
     const rowY: number[] = [];
     const rowPage: number[] = [];
@@ -89,7 +109,15 @@ export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filled
         const w = span(c);
         const x = xs[c.col]!;
         if (v.filledBorders) {
-          doc.rect(x, y, w, 0.6).fill('black').rect(x, y + h - 0.6, w, 0.6).fill('black').rect(x, y, 0.6, h).fill('black').rect(x + w - 0.6, y, 0.6, h).fill('black');
+          doc
+            .rect(x, y, w, 0.6)
+            .fill('black')
+            .rect(x, y + h - 0.6, w, 0.6)
+            .fill('black')
+            .rect(x, y, 0.6, h)
+            .fill('black')
+            .rect(x + w - 0.6, y, 0.6, h)
+            .fill('black');
         } else {
           doc.lineWidth(0.5).rect(x, y, w, h).stroke();
         }
@@ -103,7 +131,13 @@ export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filled
           doc.text(c.text.slice(1), x0 + doc.widthOfString(first) + 3, top + 1, { lineBreak: false });
           continue;
         }
-        lines.forEach((l, i) => doc.fillColor('black').text(l, x + 2, top + i * LINE + 1, { width: w - 4, align: c.value || c.col > 0 ? 'center' : 'left', lineBreak: false }));
+        lines.forEach((l, i) =>
+          doc.fillColor('black').text(l, x + 2, top + i * LINE + 1, {
+            width: w - 4,
+            align: c.value || c.col > 0 ? 'center' : 'left',
+            lineBreak: false,
+          }),
+        );
       }
       y += heights[row]!;
     }
@@ -112,7 +146,9 @@ export function renderPdf(r: FixtureReport, v: PdfVariation = { ...PLAIN, filled
   doc.fontSize(16);
   para(`${r.agency}${r.year}年政府信息公开工作年度报告`, 16);
   para('一、总体情况');
-  para(`${r.year}年，${r.agency}认真贯彻落实《中华人民共和国政府信息公开条例》，本年度报告中所列数据统计期限为${r.year}年1月1日至12月31日。`);
+  para(
+    `${r.year}年，${r.agency}认真贯彻落实《中华人民共和国政府信息公开条例》，本年度报告中所列数据统计期限为${r.year}年1月1日至12月31日。`,
+  );
   para('二、主动公开政府信息情况');
   table(layoutTable2(r, v), 'table2');
   para('三、收到和处理政府信息公开申请情况');

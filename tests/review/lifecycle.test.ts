@@ -50,7 +50,7 @@ describe('review lifecycle', () => {
     const again = await ingest(bytes, 'a.html');
     expect(again).toMatchObject({ isNewDocument: false, extracted: false });
     await ingest(bytes, 'a.html', '9.9.9');
-    expect((await store.item(item!.id))).toMatchObject({ status: 'decided', decision: 'publisher-error' });
+    expect(await store.item(item!.id)).toMatchObject({ status: 'decided', decision: 'publisher-error' });
     expect((await store.events(item!.id)).map((e) => e.event)).toEqual(['opened', 'decided']);
     const report1 = await store.report(item!.report_id);
     expect((await store.runsOf(report1!.id)).map((r) => r.parser_version)).toEqual(['0.1.0', '9.9.9']); // the old run is kept
@@ -71,7 +71,18 @@ describe('review lifecycle', () => {
     const { reportId } = await ingest(report(BAD), 'a.html');
     const [item] = await store.listItems({ status: 'open' });
     const report1 = (await store.report(reportId!))!;
-    await store.addCorrection({ report_id: report1.id, tbl: 'table4', row_key: 'review', col_key: 'total', old_value: 0, old_raw: '0', new_value: 11, note: 'total misprinted', who: 'tester', at: AT });
+    await store.addCorrection({
+      report_id: report1.id,
+      tbl: 'table4',
+      row_key: 'review',
+      col_key: 'total',
+      old_value: 0,
+      old_raw: '0',
+      new_value: 11,
+      note: 'total misprinted',
+      who: 'tester',
+      at: AT,
+    });
     await recheck(store, [report1.id], AT);
     expect(await store.item(item!.id)).toMatchObject({ status: 'resolved' });
     const eff = await effectiveRecord(store, report1);
@@ -79,14 +90,33 @@ describe('review lifecycle', () => {
     expect(cell).toMatchObject({ value: 11, raw: '0', corrected: { extracted_value: 0 } });
     const rows = [];
     for await (const r of exportRows(store)) rows.push(r);
-    expect(rows.find((r) => r.table === 'table4' && r.row === 'review' && r.col === 'total')).toMatchObject({ value: 11, corrected: true, extracted_value: 0 });
+    expect(rows.find((r) => r.table === 'table4' && r.row === 'review' && r.col === 'total')).toMatchObject({
+      value: 11,
+      corrected: true,
+      extracted_value: 0,
+    });
     // The extracted value is kept in the run.
     const run = await store.runRecord(report1.current_run_id!);
     expect(run!.cells.find((c) => c.table === 'table4' && c.row === 'review' && c.col === 'total')!.value).toBe(0);
   });
 
   it('X-1 links reports of the same body across years', async () => {
-    const y1 = renderHtml({ version: 'v2021', agency: '测试市林业局', year: 2023, cells: new Map(layoutKeys('v2021').map((k) => [k, k.startsWith('table3|carried_forward|') && (k.endsWith('natural_person') || k.endsWith('total')) ? '2' : '0'])) }, PLAIN);
+    const y1 = renderHtml(
+      {
+        version: 'v2021',
+        agency: '测试市林业局',
+        year: 2023,
+        cells: new Map(
+          layoutKeys('v2021').map((k) => [
+            k,
+            k.startsWith('table3|carried_forward|') && (k.endsWith('natural_person') || k.endsWith('total'))
+              ? '2'
+              : '0',
+          ]),
+        ),
+      },
+      PLAIN,
+    );
     const r1 = await ingest(y1, 'y2023.html');
     const r2 = await ingest(report({}), 'y2024.html');
     await recheck(store, [r1.reportId!, r2.reportId!], AT);

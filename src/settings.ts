@@ -1,0 +1,46 @@
+// Every limit and tolerance in one place: what one document may cost, what a download may cost, how
+// politely a host is treated. Modules read their numbers from here; the README's Limits table
+// mirrors it.
+const MiB = 1024 * 1024;
+
+export const LIMITS = {
+  input: {
+    /** Larger files are refused before they are read into memory. */
+    maxBytes: 60 * MiB,
+    /** HTML or text larger than this is refused (it is no report). */
+    maxTextBytes: 20 * MiB,
+  },
+  html: {
+    /** A merge wider or taller than this is clamped. */
+    maxSpanCols: 64,
+    maxSpanRows: 400,
+  },
+  pdf: {
+    maxPages: 60,
+    /** Fewer characters than this per page means a scan (or a text layer that lies). */
+    minCharsPerPage: 20,
+  },
+  ocr: {
+    maxPages: 12,
+    /** A number read with less confidence (percent) is not read as a number. */
+    minValueConfidence: 60,
+    /** Above this confidence (percent) a digits-only reading is taken without a chi_sim second look. */
+    digitsConfidence: 75,
+  },
+  zip: {
+    maxUnzippedBytes: 200 * MiB,
+    maxEntries: 5000,
+    /** Compression ratio above which a large entry is refused. */
+    maxRatio: 200,
+  },
+  fetch: {
+    timeoutMs: 30_000,
+    maxBytes: 50 * MiB,
+    maxRedirects: 5,
+    retries: 3,
+    maxWaitMs: 120_000,
+    backoffMs: 2_000,
+  },
+  throttle: { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 },
+  url: { maxLength: 300, maxQueryParams: 6, maxPathSegments: 12 },
+} as const;
