@@ -53,7 +53,12 @@ export class Store {
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: new InlineMigrations(this.dialect) });
+    // Each feature's migrations carry their own number range, so they may land in any order.
+    const migrator = new Migrator({
+      db: this.db,
+      provider: new InlineMigrations(this.dialect),
+      allowUnorderedMigrations: true,
+    });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
   }
