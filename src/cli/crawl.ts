@@ -10,14 +10,15 @@ import { writeQueueFile } from '../review/queue-file.ts';
 import { queueFileFor } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { runExport } from './export.ts';
+import { withOutputErrors } from './output.ts';
 import { progress } from './progress.ts';
 
 export interface CrawlCliOptions {
   sources: string;
   db: string;
-  maxRequests?: string;
+  maxRequests?: string | number;
   allowLoopback?: boolean;
-  delay?: string;
+  delay?: string | number;
 }
 
 function crawlOptions(o: CrawlCliOptions): CrawlOptions {
@@ -53,7 +54,8 @@ export async function runCrawl(o: CrawlCliOptions, extra: Partial<CrawlOptions> 
   try {
     const summary = await crawler.run();
     bar.stop();
-    await writeQueueFile(store, queueFileFor(o.db));
+    const queue = queueFileFor(o.db);
+    await withOutputErrors(queue, () => writeQueueFile(store, queue));
     process.stderr.write(`${describeSummary(summary)}\n`);
     log.info({ ...summary }, 'crawl finished');
     return summary;

@@ -1,17 +1,17 @@
 // `nianbao export --format csv|jsonl [--out FILE]`: effective cells in long form.
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { csvHeader, csvLine, exportRows } from '../export/cells.ts';
 import { Store } from '../store/store.ts';
+import { outputFor } from './output.ts';
 
 export async function runExport(opts: { db: string; format: string; out?: string }): Promise<number> {
   if (opts.format !== 'csv' && opts.format !== 'jsonl')
     throw new Error(`--format must be csv or jsonl (got ${opts.format})`);
   const store = await Store.openSqlite(opts.db);
-  const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-  const write = async (line: string) => {
-    if (!out.write(`${line}\n`)) await once(out, 'drain');
-  };
+  const out = await outputFor(opts.out).catch(async (e) => {
+    await store.close();
+    throw e;
+  });
+  const write = (line: string) => out.write(`${line}\n`);
   let n = 0;
   try {
     if (opts.format === 'csv') await write(csvHeader());
@@ -21,10 +21,7 @@ export async function runExport(opts: { db: string; format: string; out?: string
     }
   } finally {
     await store.close();
-    if (opts.out) {
-      (out as ReturnType<typeof createWriteStream>).end();
-      await once(out, 'finish');
-    }
+    await out.close();
   }
   process.stderr.write(`exported ${n} cells${opts.out ? ` to ${opts.out}` : ''}\n`);
   return 0;

@@ -3,13 +3,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extractBytes, MAX_INPUT_BYTES } from '../pipeline.ts';
 import { log } from '../log.ts';
+import { safeJson } from '../safe-text.ts';
+import { errorLine, stdoutOutput } from './output.ts';
 
 export async function runExtract(
   files: string[],
   opts: { pretty?: boolean },
-  out = process.stdout,
-  err = process.stderr,
+  stdout: NodeJS.WriteStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
+  const out = stdoutOutput(stdout);
   let failed = 0;
   for (const file of files) {
     try {
@@ -28,11 +31,10 @@ export async function runExtract(
         { file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) },
         'extracted',
       );
-      out.write(`${JSON.stringify(record, null, opts.pretty ? 2 : undefined)}\n`);
+      await out.write(`${safeJson(record, opts.pretty ? 2 : undefined)}\n`);
     } catch (e) {
       failed++;
-      const reason = (e instanceof Error ? e.message : String(e)).split('\n')[0];
-      err.write(`nianbao: ${file}: ${reason}\n`);
+      err.write(errorLine(file, e instanceof Error ? e.message : String(e)));
     }
   }
   return failed ? 1 : 0;

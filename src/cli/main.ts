@@ -4,6 +4,11 @@ import { Command } from 'commander';
 
 import { PARSER_VERSION } from '../../parsers/index.ts';
 import { DEFAULT_DB } from '../store/paths.ts';
+import { LIMITS } from '../settings.ts';
+import { guardStdio, messageLine, stdoutOutput } from './output.ts';
+import { parseIntOption } from './options.ts';
+
+guardStdio(); // `nianbao … | head` ends quietly
 
 const runExtract = async (...a: Parameters<typeof import('./extract.ts').runExtract>) =>
   (await import('./extract.ts')).runExtract(...a);
@@ -17,6 +22,8 @@ const crawlCli = () => import('./crawl.ts');
 const program = new Command('nianbao')
   .description('Collect, extract, check and review OGI annual reports (政府信息公开工作年度报告)')
   .version(PARSER_VERSION);
+// Commander's own errors (unknown option, invalid number) as one `nianbao: …` line, like ours.
+program.configureOutput({ outputError: (text, write) => write(`nianbao: ${text.replace(/^error: /, '')}`) });
 
 /** Run a command; any error becomes one line on stderr and exit status 2. */
 const act =
@@ -25,7 +32,7 @@ const act =
     try {
       process.exitCode = await fn(...args);
     } catch (e) {
-      process.stderr.write(`nianbao: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}\n`);
+      process.stderr.write(messageLine(e instanceof Error ? e.message : String(e)));
       process.exitCode = 2;
     }
   };
@@ -48,33 +55,35 @@ program
   .action(act((paths: string[], opts: { db: string }) => runIngest(paths, opts)));
 
 const reviewCmd = program.command('review').description('the review queue: list, show, decide, correct');
+const idArgument = ['<id>', 'the review item number', parseIntOption('the item id', { min: 1 })] as const;
 reviewCmd
   .command('list')
+  .description('list review items (one line each, or --json)')
   .option('--rule <id>')
   .option('--agency <name>')
-  .option('--year <year>')
+  .option('--year <year>', 'report year', parseIntOption('--year', { min: 1990, max: 2100 }))
   .option('--status <status>', 'open | decided | resolved | all', 'open')
   .option('--json', 'JSON output')
   .option(...dbOption)
   .action(act(async (opts) => (await review()).reviewList(opts)));
 reviewCmd
   .command('show')
-  .argument('<id>')
+  .description('one item: the finding, its table with the involved cells marked, their sources, the history')
+  .argument(...idArgument)
   .option('--json')
   .option(...dbOption)
-  .action(
-    act(async (id: string, opts: { db: string; json?: boolean }) => (await review()).reviewShow(Number(id), opts)),
-  );
+  .action(act(async (id: number, opts: { db: string; json?: boolean }) => (await review()).reviewShow(id, opts)));
 reviewCmd
   .command('decide')
-  .argument('<id>')
+  .description('record a decision on an item: publisher-error, extraction-error or false-alarm')
+  .argument(...idArgument)
   .requiredOption('--as <decision>', 'publisher-error | extraction-error | false-alarm')
   .option('--note <text>')
   .option('--who <name>', 'the reviewer (default: $NIANBAO_USER or the login name)')
   .option(...dbOption)
   .action(
-    act(async (id: string, opts: { db: string; as: string; note?: string; who?: string }) =>
-      (await review()).reviewDecide(Number(id), opts),
+    act(async (id: number, opts: { db: string; as: string; note?: string; who?: string }) =>
+      (await review()).reviewDecide(id, opts),
     ),
   );
 reviewCmd
@@ -108,10 +117,15 @@ program
 const crawlOpts = (c: Command) =>
   c
     .requiredOption('--sources <file>', 'a source registry (JSON), e.g. corpora/starter.json')
-    .option('--max-requests <n>', 'stop after this many requests (a later run resumes)')
+    .option(
+      '--max-requests <n>',
+      'stop after this many requests (a later run resumes)',
+      parseIntOption('--max-requests', { min: 1 }),
+    )
     .option(
       '--delay <ms>',
       'minimum delay between requests to one host (default 1000; robots.txt Crawl-delay can raise it)',
+      parseIntOption('--delay', { min: 0, max: LIMITS.throttle.maxDelayMs }),
     )
     .option('--allow-loopback', 'allow 127.0.0.1 / ::1 targets (tests, the demo); private ranges are always refused')
     .option(...dbOption);
@@ -150,16 +164,18 @@ program
   .command('sources')
   .description('source registries')
   .command('check')
+  .description('validate a source registry (JSON)')
   .argument('<file>')
   .action(act(async (file: string) => (await crawlCli()).sourcesCheck(file)));
 
 program
   .command('rules')
-  .description('list the rules the checks run')
+  .description("list every finding that can reach the review queue: the rules and the extractor's E-* findings")
   .action(
     act(async () => {
-      const { RULES } = await import('../rules/index.ts');
-      for (const r of RULES) process.stdout.write(`${r.id}\t${r.level}\t${r.title}\n`);
+      const { FINDING_KINDS } = await import('../rules/kinds.ts');
+      const out = stdoutOutput();
+      for (const r of FINDING_KINDS) await out.write(`${r.id}\t${r.level}\t${r.title}\n`);
       return 0;
     }),
   );

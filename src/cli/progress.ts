@@ -1,6 +1,7 @@
 // Progress for long work: a bar on a terminal, structured log lines (pino) otherwise.
 import cliProgress from 'cli-progress';
 import { log } from '../log.ts';
+import { escapeControls } from '../safe-text.ts';
 
 export interface Progress {
   update(done: number, total: number, what: string): void;
@@ -21,7 +22,8 @@ export function progress(task: string): Progress {
           started = true;
         }
         bar.setTotal(total);
-        bar.update(done, { what: what.length > 50 ? `…${what.slice(-49)}` : what });
+        const shown = escapeControls(what); // a file or URL name cannot drive the terminal
+        bar.update(done, { what: shown.length > 50 ? `…${shown.slice(-49)}` : shown });
       },
       stop: () => started && bar.stop(),
     };

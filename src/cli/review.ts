@@ -7,6 +7,8 @@ import { decide, DECISIONS, type Decision } from '../review/queue.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { Store, type ReviewFilter, type ReviewItemRow } from '../store/store.ts';
 import { queueFileFor } from '../store/paths.ts';
+import { escapeControls, safeJson } from '../safe-text.ts';
+import { stdoutOutput, withOutputErrors } from './output.ts';
 
 const who = (w?: string) => w ?? process.env.NIANBAO_USER ?? userInfo().username;
 const findingOf = (i: ReviewItemRow) => (JSON.parse(i.finding_json) as { finding: Finding }).finding;
@@ -24,7 +26,7 @@ export async function reviewList(opts: {
   db: string;
   rule?: string;
   agency?: string;
-  year?: string;
+  year?: number;
   status?: string;
   json?: boolean;
 }): Promise<number> {
@@ -32,11 +34,12 @@ export async function reviewList(opts: {
   if (!['open', 'decided', 'resolved', 'all'].includes(status!))
     throw new Error(`--status must be open, decided, resolved or all (got ${opts.status})`);
   const items = await withStore(opts.db, (s) =>
-    s.listItems({ rule: opts.rule, agency: opts.agency, year: opts.year ? Number(opts.year) : undefined, status }),
+    s.listItems({ rule: opts.rule, agency: opts.agency, year: opts.year, status }),
   );
+  const out = stdoutOutput();
   if (opts.json) {
-    process.stdout.write(
-      `${JSON.stringify(
+    await out.write(
+      `${safeJson(
         items.map((i) => ({
           id: i.id,
           status: i.status,
@@ -49,7 +52,6 @@ export async function reviewList(opts: {
           updated_at: i.updated_at,
           finding: findingOf(i),
         })),
-        null,
         1,
       )}\n`,
     );
@@ -57,9 +59,17 @@ export async function reviewList(opts: {
   }
   for (const i of items) {
     const f = findingOf(i);
-    process.stdout.write(
-      `#${i.id}\t${i.status}${i.decision ? `(${i.decision})` : ''}\t${i.rule}\t${i.level}\t${i.agency ?? '?'}\t${i.report_year ?? '?'}\t${f.message}\n`,
-    );
+    // Tab-separated fields, each escaped: a document's text can neither drive the terminal nor add a column or a line.
+    const fields = [
+      `#${i.id}`,
+      `${i.status}${i.decision ? `(${i.decision})` : ''}`,
+      i.rule,
+      i.level,
+      i.agency ?? '?',
+      String(i.report_year ?? '?'),
+      f.message,
+    ];
+    await out.write(`${fields.map(escapeControls).join('\t')}\n`);
   }
   process.stderr.write(`${items.length} item(s)\n`);
   return 0;
@@ -122,9 +132,10 @@ export async function reviewShow(id: number, opts: { db: string; json?: boolean 
     const record = await effectiveRecord(store, report);
     const f = findingOf(item);
     const events = await store.events(id);
+    const stdout = stdoutOutput();
     if (opts.json) {
-      process.stdout.write(
-        `${JSON.stringify(
+      await stdout.write(
+        `${safeJson(
           {
             item: { ...item, finding_json: undefined },
             finding: f,
@@ -135,7 +146,6 @@ export async function reviewShow(id: number, opts: { db: string; json?: boolean 
             ),
             history: events,
           },
-          null,
           1,
         )}\n`,
       );
@@ -180,7 +190,13 @@ export async function reviewShow(id: number, opts: { db: string; json?: boolean 
       out.push(
         `  ${e.at}  ${e.event}${e.decision ? ` ${e.decision}` : ''}${e.who ? ` by ${e.who}` : ''}${e.note ? ` — ${e.note}` : ''}`,
       );
-    process.stdout.write(`${out.join('\n')}\n`);
+    // Line by line, each escaped: record text (titles, raw cells, notes) cannot drive the terminal.
+    await stdout.write(
+      `${out
+        .flatMap((l) => l.split('\n'))
+        .map(escapeControls)
+        .join('\n')}\n`,
+    );
     return 0;
   });
 }
@@ -199,7 +215,8 @@ export async function reviewDecide(
       who(opts.who),
       new Date().toISOString(),
     );
-    await writeQueueFile(store, queueFileFor(opts.db));
+    const queue = queueFileFor(opts.db);
+    await withOutputErrors(queue, () => writeQueueFile(store, queue));
     process.stderr.write(`#${item.id} decided: ${opts.as}\n`);
     return 0;
   });
@@ -249,7 +266,8 @@ export async function reviewCorrect(
     });
     const { recheck } = await import('../ingest/ingest.ts'); // loads the rules and the extractor
     const sync = await recheck(store, [report.id], at);
-    await writeQueueFile(store, queueFileFor(opts.db));
+    const queue = queueFileFor(opts.db);
+    await withOutputErrors(queue, () => writeQueueFile(store, queue));
     process.stderr.write(
       `report #${report.id} ${table}/${row}/${col}: ${old?.value ?? 'null'} → ${value}; rules re-run: ${sync.opened} opened, ${sync.reopened} reopened, ${sync.resolved} resolved\n`,
     );

@@ -9,6 +9,7 @@ import { readGlued } from './glued.ts';
 import { segment, type Segment } from './segment.ts';
 import { readTable2, readTable3, readTable4, type TableReading } from './tables.ts';
 import { tokenize } from './tokens.ts';
+import { sanitizeMetadata } from '../safe-text.ts';
 
 export interface SourceInfo {
   path: string | null;
@@ -239,6 +240,7 @@ function readGluedTables(
 
 export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const meta = extractMetadata(doc, { url: src.url });
+  meta.report = sanitizeMetadata(meta.report); // document text must not drive a terminal (title, agency, index_no…)
   // A scan cannot say what it is: presume a report, so that it reaches a person instead of vanishing.
   if (doc.scanned) return scannedRecord(doc, src, meta.report);
   const segments = segment(tokenize(doc));
