@@ -1,4 +1,4 @@
-// output/review-queue.jsonl: the open review items after every run, one per line.
+// output/<store>.review-queue.jsonl: the open review items after every run, one per line.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/store.ts';
