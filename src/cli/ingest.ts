@@ -4,24 +4,32 @@ import { ingestFiles, type IngestSummary } from '../ingest/ingest.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { queueFileFor } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
+import { errorLine, withOutputErrors } from './output.ts';
 import { progress } from './progress.ts';
 
 export async function runIngest(paths: string[], opts: { db: string }): Promise<number> {
   const store = await Store.openSqlite(opts.db);
   try {
-    const files = await collectFiles(paths);
+    // A special file or a broken link met by a folder walk counts as failed: one line, exit status 1.
+    let skipped = 0;
+    const files = await collectFiles(paths, (file, reason) => {
+      skipped++;
+      process.stderr.write(errorLine(file, reason));
+    });
     const bar = progress('ingest');
     const summary: IngestSummary = await ingestFiles(store, files, {
       onFile: (done, total, file) => bar.update(done, total, file),
-      onError: (file, reason) => process.stderr.write(`nianbao: ${file}: ${reason}\n`),
+      onError: (file, reason) => process.stderr.write(errorLine(file, reason)),
     });
     bar.stop();
-    const open = await writeQueueFile(store, queueFileFor(opts.db));
+    const queue = queueFileFor(opts.db);
+    const open = await withOutputErrors(queue, () => writeQueueFile(store, queue));
+    const failed = summary.failed + skipped;
     process.stderr.write(
-      `ingested ${summary.files} files: ${summary.newDocuments} new documents, ${summary.extracted} extracted, ${summary.unchanged} unchanged, ${summary.failed} failed; ` +
-        `${summary.reports} reports checked, review items opened ${summary.opened}, reopened ${summary.reopened}, resolved ${summary.resolved}; ${open} open in ${queueFileFor(opts.db)}\n`,
+      `ingested ${summary.files} files: ${summary.newDocuments} new documents, ${summary.extracted} extracted, ${summary.unchanged} unchanged, ${failed} failed; ` +
+        `${summary.reports} reports checked, review items opened ${summary.opened}, reopened ${summary.reopened}, resolved ${summary.resolved}; ${open} open in ${queue}\n`,
     );
-    return summary.failed ? 1 : 0;
+    return failed ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -1,5 +1,6 @@
 // Files to ingest: explicit files as given, folders walked recursively for report-like files.
-import { readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What a folder walk picks up; an explicitly named file is always tried. */
@@ -16,20 +17,55 @@ export const REPORT_EXTENSIONS = new Set([
   '.md',
 ]);
 
-export async function collectFiles(paths: string[]): Promise<string[]> {
+/** A path a walk met but cannot ingest (a FIFO, a device, a broken link), and why. */
+export type SkipReport = (file: string, reason: string) => void;
+
+const isReportName = (name: string) => REPORT_EXTENSIONS.has(path.extname(name).toLowerCase());
+
+/** What a non-regular file is, in words. */
+function specialKind(st: Stats | Dirent): string {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/**
+ * Files to ingest, in a stable order. Symbolic links are followed: to a regular file (ingested), to
+ * a folder (walked once: each real folder at most once, so link loops end). A special file or a
+ * broken link with a report's extension is never dropped silently: `onSkip` gets one line for it.
+ */
+export async function collectFiles(paths: string[], onSkip: SkipReport = () => undefined): Promise<string[]> {
   const out: string[] = [];
+  const walked = new Set<string>(); // real paths of folders already walked
   const walk = async (dir: string) => {
+    const real = await realpath(dir).catch(() => dir);
+    if (walked.has(real)) return; // a link loop, or a folder reached twice: its files are already listed
+    walked.add(real);
     const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile() && REPORT_EXTENSIONS.has(path.extname(e.name).toLowerCase())) out.push(p);
+      else if (e.isFile()) {
+        if (isReportName(e.name)) out.push(p);
+      } else if (e.isSymbolicLink()) {
+        const target = await stat(p).catch((err: NodeJS.ErrnoException) => err);
+        if (target instanceof Error) {
+          if (isReportName(e.name))
+            onSkip(p, target.code === 'ELOOP' ? 'symbolic link loop: skipped' : 'broken symbolic link: skipped');
+        } else if (target.isDirectory()) await walk(p);
+        else if (!isReportName(e.name)) continue;
+        else if (target.isFile()) out.push(p);
+        else onSkip(p, `symbolic link to ${specialKind(target)}: skipped`);
+      } else if (isReportName(e.name)) onSkip(p, `${specialKind(e)}: skipped`);
     }
   };
   for (const p of paths) {
     const st = await stat(p).catch(() => null);
     if (st?.isDirectory()) await walk(p);
-    else out.push(p);
+    else if (st && !st.isFile()) onSkip(p, `${specialKind(st)}: skipped`);
+    else out.push(p); // a regular file, or a missing one (its reading reports why)
   }
   return out;
 }
