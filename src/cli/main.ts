@@ -48,7 +48,7 @@ program
 program
   .command('ingest')
   .description(
-    'extract, store and check reports (files or folders, recursive); writes review-queue.jsonl beside the store',
+    'extract, store and check reports (files or folders, recursive); writes STORE.review-queue.jsonl beside the store',
   )
   .argument('<paths...>')
   .option(...dbOption)
