@@ -99,11 +99,20 @@ reviewCmd
 
 program
   .command('export')
-  .description('effective cells in long form (CSV with a header row, or JSON Lines)')
-  .option('--format <format>', 'csv | jsonl', 'csv')
-  .option('--out <file>', 'write here instead of stdout')
+  .description(
+    'the data package: --out DIR writes cells, reports, findings, coverage, bodies + datapackage.json; without --out (or --out FILE.csv) the long cells',
+  )
+  .option('--format <format>', 'csv | jsonl | parquet', 'csv')
+  .option('--out <dir>', 'a folder for the data package (a .csv/.jsonl file: the long cells only)')
+  .option('--since <year>', 'reports from this year on')
+  .option('--agency <name>', 'a body id, or part of a body name or alias')
+  .option('--region <code>', 'a GB/T 2260 code or its prefix (35, 3503, 350300)')
   .option(...dbOption)
-  .action(act((opts: { db: string; format: string; out?: string }) => runExport(opts)));
+  .action(
+    act((opts: { db: string; format: string; out?: string; since?: string; agency?: string; region?: string }) =>
+      runExport(opts),
+    ),
+  );
 
 const crawlOpts = (c: Command) =>
   c
