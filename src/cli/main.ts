@@ -173,4 +173,44 @@ program
     }),
   );
 
+const bodiesCli = () => import('./bodies.ts');
+const bodiesCmd = program
+  .command('bodies')
+  .description('body identities: list, show, merge, alias (merges and aliases are audited)');
+bodiesCmd
+  .command('list')
+  .option('--region <code>', 'a GB/T 2260 code or its prefix')
+  .option('--json', 'JSON Lines')
+  .option(...dbOption)
+  .action(act(async (opts) => (await bodiesCli()).bodiesList(opts)));
+bodiesCmd
+  .command('show')
+  .argument('<body>', 'a body id or one of its names')
+  .option('--json')
+  .option(...dbOption)
+  .action(act(async (id: string, opts) => (await bodiesCli()).bodiesShow(id, opts)));
+bodiesCmd
+  .command('merge')
+  .description('FROM becomes part of INTO: its names, reports and child links move; audited')
+  .arguments('<from> <into>')
+  .requiredOption('--note <text>', 'why')
+  .option('--who <name>', 'default: $NIANBAO_USER or the login name')
+  .option(...dbOption)
+  .action(act(async (from: string, into: string, opts) => (await bodiesCli()).bodiesMerge(from, into, opts)));
+bodiesCmd
+  .command('alias')
+  .description('NAME (as reports print it) belongs to BODY; audited')
+  .arguments('<name> <body>')
+  .requiredOption('--note <text>', 'why')
+  .option('--who <name>')
+  .option(...dbOption)
+  .action(act(async (name: string, body: string, opts) => (await bodiesCli()).bodiesAlias(name, body, opts)));
+
+program
+  .command('summary')
+  .description('a static HTML page with SVG charts (opens offline): DIR/index.html')
+  .requiredOption('--out <dir>', 'folder for index.html')
+  .option(...dbOption)
+  .action(act(async (opts: { db: string; out: string }) => (await import('./summary.ts')).runSummary(opts)));
+
 await program.parseAsync(process.argv);
