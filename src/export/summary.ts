@@ -162,16 +162,27 @@ export function renderCharts(d: SummaryData): Array<{ id: string; title: string;
           grid: { left: 80, right: 30, top: 20, bottom: 30 },
           xAxis: { type: 'value', minInterval: 1 },
           yAxis: { type: 'category', data: rules.map((r) => r[0]).reverse() },
-          series: [{ type: 'bar', data: rules.map((r) => r[1]).reverse(), label: { show: true, position: 'right' } }],
+          series: [
+            {
+              type: 'bar',
+              barMaxWidth: 28,
+              data: rules.map((r) => r[1]).reverse(),
+              label: { show: true, position: 'right' },
+            },
+          ],
         },
-        Math.max(H, 60 + rules.length * 22),
+        Math.max(160, 60 + rules.length * 26),
       ),
     },
     {
       id: 'late',
       title: 'Publication by the statutory deadline (第四十九条), by report year',
       note: 'Departments by 31 January, governments by 31 March of the following year; “date unknown” when the report prints no date.',
-      svg: svg({ ...axes(d.years), series: series(d.publication, d.years, 'bar', 'p') }),
+      svg: svg({
+        ...axes(d.years),
+        color: ['#3a9b5c', '#d9534f', '#9e9e9e'], // on time, late, date unknown
+        series: series(d.publication, d.years, 'bar', 'p'),
+      }),
     },
   ];
 }
