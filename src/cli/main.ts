@@ -129,9 +129,9 @@ crawlOpts(
   program.command('crawl').description("discover, fetch and ingest the reports of the registry's sites"),
 ).action(act(async (opts) => ((await (await crawlCli()).runCrawl(opts)).failed ? 1 : 0)));
 
-crawlOpts(program.command('run').description('crawl, then export the effective cells'))
-  .option('--format <format>', 'csv | jsonl', 'csv')
-  .option('--out <file>', 'export file (default: output/cells.csv beside the store)')
+crawlOpts(program.command('run').description('crawl, then export the data package'))
+  .option('--format <format>', 'csv | jsonl | parquet', 'csv')
+  .option('--out <dir>', 'data package folder (default: package/ beside the store; FILE.csv: long cells only)')
   .action(
     act(async (opts) => {
       const c = await crawlCli();
@@ -139,7 +139,7 @@ crawlOpts(program.command('run').description('crawl, then export the effective c
       return runExport({
         db: opts.db,
         format: opts.format,
-        out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}cells.${opts.format}`,
+        out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}package`,
       });
     }),
   );
@@ -151,7 +151,7 @@ crawlOpts(program.command('schedule').description('keep running and re-crawl on 
 program
   .command('demo')
   .description('start a simulated government site on 127.0.0.1 and run the whole pipeline against it')
-  .option('--out <file>', 'export file (default: cells.csv beside the store)')
+  .option('--out <dir>', 'data package folder (default: package/ beside the store; FILE.csv: long cells only)')
   .option(...dbOption)
   .action(act(async (opts) => (await crawlCli()).runDemo(opts)));
 
