@@ -87,6 +87,8 @@ function versionMapping(table: TableId, row: string, col: string, versions: Form
 export function cellColumns(): CellColumn[] {
   const byKey = new Map<string, CellColumn>();
   const order: string[] = [];
+  /** The versions in which a key is a subtotal that only some local templates print. */
+  const localOnly = new Map<string, FormatVersion[]>();
   for (const table of TABLES) {
     for (const t of [...TEMPLATES].sort((a, b) => a.version.localeCompare(b.version))) {
       for (const spec of t[table].rows) {
@@ -110,6 +112,8 @@ export function cellColumns(): CellColumn[] {
           }
           c.label_zh![t.version] =
             `${spec.printed ?? spec.labels[0]} ｜ ${columnLabel(t.version, table, spec.key, col)}`;
+          if (spec.subtotal || col === LOCAL_SUBTOTAL_COL)
+            (localOnly.get(key) ?? localOnly.set(key, []).get(key)!).push(t.version);
           if (!c.format_versions.includes(t.version)) c.format_versions.push(t.version);
         }
       }
@@ -124,8 +128,11 @@ export function cellColumns(): CellColumn[] {
     c.format_versions.sort();
     c.version_mapping = versionMapping(table, row, col, c.format_versions);
     c.description = `${table} / ${row} / ${col}: the effective value (corrected where an audited correction exists); null when the report does not print a number there (blank, placeholder, text, table missing) — never 0.`;
-    const subtotal = col === LOCAL_SUBTOTAL_COL || (/\.total$/.test(row) && row !== 'results.total');
-    if (subtotal) c.caveat = 'A subtotal printed only by some local templates: null for most reports.';
+    const local = localOnly.get(`${table}|${row}|${col}`) ?? [];
+    if (local.length === c.format_versions.length)
+      c.caveat = 'A subtotal printed only by some local templates: null for most reports.';
+    else if (local.length)
+      c.caveat = `In ${local.join(', ')} a subtotal printed only by some local templates (null for most reports); in the other versions a row of the official form.`;
     if (table === 'table2' && col === 'amount' && row === 'fees')
       c.caveat = 'Publishers sometimes type 元 into this 万元 column (rule T2-P3 flags it).';
   }

@@ -74,7 +74,6 @@ export function dataPackage(format: ExportFormat, filter: ExportFilter, created:
       'Tables 2–4 of China’s OGI annual reports as extracted, checked and reviewed by nianbao. Keys and rules: report-format.md of the project. Blank ≠ 0: a cell the report does not print as a number is null.',
     created,
     version: PARSER_VERSION,
-    licenses: [{ name: 'other-pd', title: 'Government reports; extracted facts' }],
     sources: [
       ...TEMPLATES.map((t) => ({ title: `${t.version}: ${t.source}` })),
       {

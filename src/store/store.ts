@@ -482,18 +482,20 @@ export class Store {
 
   /** One page of reports in id order (the exports stream the store page by page). */
   async reportsPage(afterId: number, limit: number, f: ReportPageFilter = {}): Promise<ReportRow[]> {
+    if (f.bodyIds?.length === 0) return [];
     let q = this.db.selectFrom('reports').selectAll().where('id', '>', afterId);
     if (f.kind) q = q.where('kind', '=', f.kind);
     if (f.since !== undefined) q = q.where('report_year', '>=', f.since);
-    if (f.bodyIds) q = q.where('body_id', 'in', f.bodyIds.length ? f.bodyIds : ['\u0000']);
+    if (f.bodyIds) q = q.where('body_id', 'in', f.bodyIds);
     return q.orderBy('id').limit(limit).execute();
   }
 
   async countReports(f: ReportPageFilter = {}): Promise<number> {
+    if (f.bodyIds?.length === 0) return 0;
     let q = this.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n'));
     if (f.kind) q = q.where('kind', '=', f.kind);
     if (f.since !== undefined) q = q.where('report_year', '>=', f.since);
-    if (f.bodyIds) q = q.where('body_id', 'in', f.bodyIds.length ? f.bodyIds : ['\u0000']);
+    if (f.bodyIds) q = q.where('body_id', 'in', f.bodyIds);
     return Number((await q.executeTakeFirst())?.n ?? 0);
   }
 
