@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadRegistry, type Source } from '../crawl/registry.ts';
+import { log } from '../log.ts';
 import { type BodyRow, normalizeBodyName, type Store } from '../store/store.ts';
 import { inferBody } from './infer.ts';
 
@@ -103,7 +104,14 @@ export async function projectRegistry(dir = path.resolve(import.meta.dirname, '.
     return [];
   }
   const out: Source[] = [];
-  for (const f of files.sort()) out.push(...(await loadRegistry(path.join(dir, f))));
+  for (const f of files.sort()) {
+    try {
+      out.push(...(await loadRegistry(path.join(dir, f))));
+    } catch (e) {
+      // A broken registry file must not stop an ingest: its facts are skipped, and said so.
+      log.warn({ file: f, err: (e as Error).message }, 'registry skipped for body identities');
+    }
+  }
   return out;
 }
 

@@ -39,8 +39,13 @@ describe('nianbao export / bodies / summary', () => {
     expect(r.code).toBe(0);
     for (const l of ['cells', 'reports', 'findings', 'coverage', 'bodies'])
       expect(existsSync(path.join(dir, `${l}.jsonl`)), l).toBe(true);
-    const reports = readFileSync(path.join(dir, 'reports.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(reports.map((x) => x.agency)).toEqual(FIXTURES.filter((f) => f.agency === '莆田市审计局').map((f) => f.agency));
+    const reports = readFileSync(path.join(dir, 'reports.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(reports.map((x) => x.agency)).toEqual(
+      FIXTURES.filter((f) => f.agency === '莆田市审计局').map((f) => f.agency),
+    );
     expect(JSON.parse(readFileSync(path.join(dir, 'datapackage.json'), 'utf8')).resources[0].path).toBe('cells.jsonl');
   }, 60_000);
 
