@@ -43,4 +43,8 @@ export const LIMITS = {
   },
   throttle: { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 },
   url: { maxLength: 300, maxQueryParams: 6, maxPathSegments: 12 },
+  export: {
+    /** Reports read and written per batch by the data package (one Parquet row group per batch). */
+    pageReports: 200,
+  },
 } as const;

@@ -118,7 +118,8 @@ export async function runDemo(o: { db: string; out?: string }): Promise<number> 
   process.stderr.write(`demo site at ${site.entry}\n`);
   try {
     await runCrawl({ sources, db: o.db, allowLoopback: true, delay: '50' });
-    const out = o.out ?? path.join(path.dirname(path.resolve(o.db)), 'cells.csv');
+    // The data package (CSV + datapackage.json) in a folder beside the store; --out FILE.csv: long cells only.
+    const out = o.out ?? path.join(path.dirname(path.resolve(o.db)), 'package');
     await runExport({ db: o.db, format: 'csv', out });
     process.stderr.write(`review queue: ${queueFileFor(o.db)}\nnext: npx nianbao review list --db ${o.db}\n`);
     return 0;

@@ -1,11 +1,46 @@
-// `nianbao export --format csv|jsonl [--out FILE]`: effective cells in long form.
+// `nianbao export --format csv|jsonl|parquet --out DIR`: the data package (one file per layout plus
+// datapackage.json). Without --out, or with --out FILE.csv / FILE.jsonl, the long cells as before.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { csvHeader, csvLine, exportRows } from '../export/cells.ts';
+import type { ExportFilter } from '../export/layouts.ts';
+import { writePackage } from '../export/package.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../export/writers.ts';
 import { Store } from '../store/store.ts';
 import { outputFor } from './output.ts';
+import { progress } from './progress.ts';
 
-export async function runExport(opts: { db: string; format: string; out?: string }): Promise<number> {
-  if (opts.format !== 'csv' && opts.format !== 'jsonl')
-    throw new Error(`--format must be csv or jsonl (got ${opts.format})`);
+export interface ExportCliOptions {
+  db: string;
+  format: string;
+  out?: string;
+  since?: string;
+  agency?: string;
+  region?: string;
+}
+
+/** --out names a package folder unless it names a .csv / .jsonl file (the long layout, as before). */
+export const isPackageDir = (out: string, format: string): boolean =>
+  format === 'parquet' || (existsSync(out) && statSync(out).isDirectory()) || !/\.(csv|jsonl|json|txt)$/i.test(out);
+
+function parseFilter(o: ExportCliOptions): ExportFilter {
+  const since = o.since === undefined ? undefined : Number(o.since);
+  if (since !== undefined && !(Number.isInteger(since) && since >= 1990 && since <= 2100))
+    throw new Error(`--since must be a year (got ${o.since})`);
+  if (o.region !== undefined && !/^\d{2,6}$/.test(o.region))
+    throw new Error(`--region must be a GB/T 2260 code or its prefix, 2–6 digits (got ${o.region})`);
+  return { since, agency: o.agency, region: o.region };
+}
+
+export async function runExport(opts: ExportCliOptions): Promise<number> {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format))
+    throw new Error(`--format must be csv, jsonl or parquet (got ${opts.format})`);
+  const filter = parseFilter(opts);
+  if (opts.out && isPackageDir(opts.out, opts.format))
+    return runPackage(opts.out, opts.format as ExportFormat, filter, opts.db);
+  if (opts.format === 'parquet') throw new Error('--format parquet needs --out DIR');
+  if (filter.since !== undefined || filter.agency || filter.region)
+    throw new Error('--since, --agency and --region apply to the data package: give --out DIR');
   const store = await Store.openSqlite(opts.db);
   const out = await outputFor(opts.out).catch(async (e) => {
     await store.close();
@@ -25,4 +60,21 @@ export async function runExport(opts: { db: string; format: string; out?: string
   }
   process.stderr.write(`exported ${n} cells${opts.out ? ` to ${opts.out}` : ''}\n`);
   return 0;
+}
+
+async function runPackage(dir: string, format: ExportFormat, filter: ExportFilter, db: string): Promise<number> {
+  const store = await Store.openSqlite(db);
+  const bar = progress('export');
+  try {
+    const s = await writePackage(store, { dir, format, filter, onProgress: (d, t, w) => bar.update(d, t, w) });
+    bar.stop();
+    process.stderr.write(
+      `data package in ${path.resolve(dir)}: ${Object.entries(s.rows)
+        .map(([l, n]) => `${l} ${n}`)
+        .join(', ')} rows (${format}) + datapackage.json\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

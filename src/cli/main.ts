@@ -108,11 +108,20 @@ reviewCmd
 
 program
   .command('export')
-  .description('effective cells in long form (CSV with a header row, or JSON Lines)')
-  .option('--format <format>', 'csv | jsonl', 'csv')
-  .option('--out <file>', 'write here instead of stdout')
+  .description(
+    'the data package: --out DIR writes cells, reports, findings, coverage, bodies + datapackage.json; without --out (or --out FILE.csv) the long cells',
+  )
+  .option('--format <format>', 'csv | jsonl | parquet', 'csv')
+  .option('--out <dir>', 'a folder for the data package (a .csv/.jsonl file: the long cells only)')
+  .option('--since <year>', 'reports from this year on')
+  .option('--agency <name>', 'a body id, or part of a body name or alias')
+  .option('--region <code>', 'a GB/T 2260 code or its prefix (35, 3503, 350300)')
   .option(...dbOption)
-  .action(act((opts: { db: string; format: string; out?: string }) => runExport(opts)));
+  .action(
+    act((opts: { db: string; format: string; out?: string; since?: string; agency?: string; region?: string }) =>
+      runExport(opts),
+    ),
+  );
 
 const crawlOpts = (c: Command) =>
   c
@@ -134,9 +143,9 @@ crawlOpts(
   program.command('crawl').description("discover, fetch and ingest the reports of the registry's sites"),
 ).action(act(async (opts) => ((await (await crawlCli()).runCrawl(opts)).failed ? 1 : 0)));
 
-crawlOpts(program.command('run').description('crawl, then export the effective cells'))
-  .option('--format <format>', 'csv | jsonl', 'csv')
-  .option('--out <file>', 'export file (default: output/cells.csv beside the store)')
+crawlOpts(program.command('run').description('crawl, then export the data package'))
+  .option('--format <format>', 'csv | jsonl | parquet', 'csv')
+  .option('--out <dir>', 'data package folder (default: package/ beside the store; FILE.csv: long cells only)')
   .action(
     act(async (opts) => {
       const c = await crawlCli();
@@ -144,7 +153,7 @@ crawlOpts(program.command('run').description('crawl, then export the effective c
       return runExport({
         db: opts.db,
         format: opts.format,
-        out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}cells.${opts.format}`,
+        out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}package`,
       });
     }),
   );
@@ -156,7 +165,7 @@ crawlOpts(program.command('schedule').description('keep running and re-crawl on 
 program
   .command('demo')
   .description('start a simulated government site on 127.0.0.1 and run the whole pipeline against it')
-  .option('--out <file>', 'export file (default: cells.csv beside the store)')
+  .option('--out <dir>', 'data package folder (default: package/ beside the store; FILE.csv: long cells only)')
   .option(...dbOption)
   .action(act(async (opts) => (await crawlCli()).runDemo(opts)));
 
@@ -179,5 +188,45 @@ program
       return 0;
     }),
   );
+
+const bodiesCli = () => import('./bodies.ts');
+const bodiesCmd = program
+  .command('bodies')
+  .description('body identities: list, show, merge, alias (merges and aliases are audited)');
+bodiesCmd
+  .command('list')
+  .option('--region <code>', 'a GB/T 2260 code or its prefix')
+  .option('--json', 'JSON Lines')
+  .option(...dbOption)
+  .action(act(async (opts) => (await bodiesCli()).bodiesList(opts)));
+bodiesCmd
+  .command('show')
+  .argument('<body>', 'a body id or one of its names')
+  .option('--json')
+  .option(...dbOption)
+  .action(act(async (id: string, opts) => (await bodiesCli()).bodiesShow(id, opts)));
+bodiesCmd
+  .command('merge')
+  .description('FROM becomes part of INTO: its names, reports and child links move; audited')
+  .arguments('<from> <into>')
+  .requiredOption('--note <text>', 'why')
+  .option('--who <name>', 'default: $NIANBAO_USER or the login name')
+  .option(...dbOption)
+  .action(act(async (from: string, into: string, opts) => (await bodiesCli()).bodiesMerge(from, into, opts)));
+bodiesCmd
+  .command('alias')
+  .description('NAME (as reports print it) belongs to BODY; audited')
+  .arguments('<name> <body>')
+  .requiredOption('--note <text>', 'why')
+  .option('--who <name>')
+  .option(...dbOption)
+  .action(act(async (name: string, body: string, opts) => (await bodiesCli()).bodiesAlias(name, body, opts)));
+
+program
+  .command('summary')
+  .description('a static HTML page with SVG charts (opens offline): DIR/index.html')
+  .requiredOption('--out <dir>', 'folder for index.html')
+  .option(...dbOption)
+  .action(act(async (opts: { db: string; out: string }) => (await import('./summary.ts')).runSummary(opts)));
 
 await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@
 // a re-run finishes the job.
 import { readFile, stat } from 'node:fs/promises';
 import { PARSER_VERSION } from '../../parsers/index.ts';
+import { ensureBodies } from '../bodies/resolve.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
 import { evaluateReport } from '../review/evaluate.ts';
@@ -79,6 +80,8 @@ export async function recheck(
   at: string,
 ): Promise<Pick<IngestSummary, 'opened' | 'reopened' | 'resolved' | 'reports'>> {
   const ids = new Set(reportIds);
+  // Link reports to body identities first: R-1 of a parent government needs its departments' links.
+  for (const parent of await ensureBodies(store, { at, reportIds: ids })) ids.add(parent);
   for (const id of [...ids]) {
     const r = await store.report(id);
     if (!r?.agency || r.report_year === null) continue;

@@ -16,7 +16,7 @@ async function neighbour(store: Store, report: ReportRow, yearDelta: number): Pr
 async function childrenOf(store: Store, report: ReportRow): Promise<ReportRecord[]> {
   if (!report.agency || report.report_year === null) return [];
   const out: ReportRecord[] = [];
-  for (const agency of await store.children(report.agency)) {
+  for (const agency of await store.children(report.agency, report.report_year)) {
     const r = await store.report(`${agency}|${report.report_year}`);
     const rec = r ? await effectiveRecord(store, r) : null;
     if (!rec) return []; // R-1 needs every subordinate report

@@ -144,6 +144,11 @@ export const X3: Rule = {
   },
 };
 
+/**
+ * `children` are the government's departments found through the body identities' parent links
+ * (src/bodies; `Store.children`), each with its report for the same year; the rule stays silent
+ * unless every one of them has a report.
+ */
 export const R1: Rule = {
   id: 'R-1',
   level: 'expected',

@@ -192,6 +192,50 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0500_body_identity': {
+      // Body identity for the data package: a stable id, canonical name, aliases, level, GB/T 2260
+      // region code and parent government, each inferred field with its source; audited edits.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('body_identities')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('level', 'text')
+          .addColumn('level_source', 'text')
+          .addColumn('admin_level', 'text')
+          .addColumn('admin_level_source', 'text')
+          .addColumn('region_code', 'text')
+          .addColumn('region_source', 'text')
+          .addColumn('parent_id', 'text')
+          .addColumn('parent_source', 'text')
+          .addColumn('merged_into', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('body_identities_parent').on('body_identities').column('parent_id').execute();
+        await db.schema
+          .createTable('body_aliases')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('body_id', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('body_aliases_body').on('body_aliases').column('body_id').execute();
+        await db.schema
+          .createTable('body_events')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('body_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'text', (c) => c.notNull())
+          .addColumn('who', 'text', (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('detail_json', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .execute();
+        await db.schema.createIndex('body_events_body').on('body_events').column('body_id').execute();
+        await db.schema.alterTable('reports').addColumn('body_id', 'text').execute();
+        await db.schema.createIndex('reports_body').on('reports').column('body_id').execute();
+      },
+    },
   };
 }
 

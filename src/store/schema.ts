@@ -29,6 +29,8 @@ export interface ReportsTable {
   current_run_id: number | null;
   created_at: string;
   updated_at: string;
+  /** The body that published it (body_identities.id); set by src/bodies, null until resolved. */
+  body_id?: string | null;
 }
 
 export interface RunsTable {
@@ -119,6 +121,52 @@ export interface BodiesTable {
   region_code: string | null;
 }
 
+/** Where a body field came from: `given` (a registry), `inferred:<how>`, or `person:<who>`. */
+export type FieldSource = string;
+
+export interface BodyIdentitiesTable {
+  /** Stable: derived once from the first canonical name, never recomputed. */
+  id: string;
+  /** Canonical name (a government is `…人民政府`). */
+  name: string;
+  /** province | prefecture | county | township | department */
+  level: string | null;
+  level_source: FieldSource | null;
+  /** The tier of the government the body is or belongs to: province | prefecture | county | township */
+  admin_level: string | null;
+  admin_level_source: FieldSource | null;
+  /** GB/T 2260 code of its government (6 digits). */
+  region_code: string | null;
+  region_source: FieldSource | null;
+  /** The parent government (a body id). */
+  parent_id: string | null;
+  parent_source: FieldSource | null;
+  /** Set when a person merged this body into another; its names are then aliases of that one. */
+  merged_into: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BodyAliasesTable {
+  /** A name as printed (NFKC, no whitespace): every known spelling points to one body. */
+  name: string;
+  body_id: string;
+  /** canonical | given | inferred:<how> | person:<who> */
+  source: string;
+  created_at: string;
+}
+
+export interface BodyEventsTable {
+  id: Generated<number>;
+  body_id: string;
+  at: string;
+  who: string;
+  /** created | merged | alias | set */
+  action: string;
+  detail_json: string;
+  note: string | null;
+}
+
 export interface CrawlRunsTable {
   id: Generated<number>;
   started_at: string;
@@ -179,4 +227,7 @@ export interface Database {
   review_events: ReviewEventsTable;
   corrections: CorrectionsTable;
   bodies: BodiesTable;
+  body_identities: BodyIdentitiesTable;
+  body_aliases: BodyAliasesTable;
+  body_events: BodyEventsTable;
 }

@@ -330,11 +330,203 @@ export class Store {
       .execute();
   }
 
-  async children(parent: string): Promise<string[]> {
-    return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map(
-      (r) => r.agency,
-    );
+  /**
+   * The bodies a government's aggregate report covers (R-1), as the agency names their reports for
+   * `year` are keyed under. From the body identities' parent links (departments of this government;
+   * a department without a report that year is named by its canonical name, so R-1 sees it missing);
+   * the registry's `bodies` table when the government has no identity yet.
+   */
+  async children(parent: string, year?: number | null): Promise<string[]> {
+    const body = await this.bodyByName(parent);
+    if (!body)
+      return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map(
+        (r) => r.agency,
+      );
+    const kids = await this.db
+      .selectFrom('body_identities')
+      .select(['id', 'name'])
+      .where('parent_id', '=', body.id)
+      .where('level', '=', 'department')
+      .where('merged_into', 'is', null)
+      .orderBy('id')
+      .execute();
+    const out: string[] = [];
+    for (const k of kids) {
+      const rep =
+        year === undefined || year === null
+          ? undefined
+          : await this.db
+              .selectFrom('reports')
+              .select('report_key')
+              .where('body_id', '=', k.id)
+              .where('report_year', '=', year)
+              .orderBy('id')
+              .executeTakeFirst();
+      out.push(rep ? rep.report_key.slice(0, rep.report_key.lastIndexOf('|')) : k.name);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ body identities (src/bodies)
+
+  async legacyBodies(): Promise<Array<Selectable<Database['bodies']>>> {
+    return this.db.selectFrom('bodies').selectAll().orderBy('agency').execute();
+  }
+
+  async body(id: string): Promise<BodyRow | null> {
+    return (await this.db.selectFrom('body_identities').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  /** The body a name (or alias) belongs to, following merges to the surviving body. */
+  async bodyByName(name: string): Promise<BodyRow | null> {
+    const alias = await this.db
+      .selectFrom('body_aliases')
+      .select('body_id')
+      .where('name', '=', normalizeBodyName(name))
+      .executeTakeFirst();
+    let body = alias ? await this.body(alias.body_id) : null;
+    for (let hops = 0; body?.merged_into && hops < 50; hops++) body = await this.body(body.merged_into);
+    return body;
+  }
+
+  async allBodies(opts: { includeMerged?: boolean } = {}): Promise<BodyRow[]> {
+    let q = this.db.selectFrom('body_identities').selectAll();
+    if (!opts.includeMerged) q = q.where('merged_into', 'is', null);
+    return q.orderBy('id').execute();
+  }
+
+  async insertBody(b: Omit<BodyRow, 'created_at' | 'updated_at' | 'merged_into'>, at: string): Promise<void> {
+    await this.db
+      .insertInto('body_identities')
+      .values({ ...b, merged_into: null, created_at: at, updated_at: at })
+      .execute();
+  }
+
+  async updateBody(id: string, patch: Partial<Omit<BodyRow, 'id' | 'created_at'>>, at: string): Promise<void> {
+    await this.db
+      .updateTable('body_identities')
+      .set({ ...patch, updated_at: at })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Point a name at a body; an existing alias keeps its body unless `replace` (a person's decision). */
+  async addBodyAlias(name: string, bodyId: string, source: string, at: string, replace = false): Promise<void> {
+    const row = { name: normalizeBodyName(name), body_id: bodyId, source, created_at: at };
+    await this.db
+      .insertInto('body_aliases')
+      .values(row)
+      .onConflict((oc) =>
+        replace ? oc.column('name').doUpdateSet({ body_id: bodyId, source }) : oc.column('name').doNothing(),
+      )
+      .execute();
+  }
+
+  async bodyAliases(bodyId: string): Promise<Array<Selectable<Database['body_aliases']>>> {
+    return this.db.selectFrom('body_aliases').selectAll().where('body_id', '=', bodyId).orderBy('name').execute();
+  }
+
+  /** Merge `from` into `into`: names, reports and child links move; `from` stays, marked merged. */
+  async mergeBodies(from: string, into: string, event: Omit<BodyEventRow, 'id' | 'body_id' | 'action'>): Promise<void> {
+    await this.transaction(async (trx) => {
+      await trx.updateTable('body_aliases').set({ body_id: into }).where('body_id', '=', from).execute();
+      await trx.updateTable('reports').set({ body_id: into }).where('body_id', '=', from).execute();
+      await trx.updateTable('body_identities').set({ parent_id: into }).where('parent_id', '=', from).execute();
+      await trx
+        .updateTable('body_identities')
+        .set({ merged_into: into, updated_at: event.at })
+        .where('id', '=', from)
+        .execute();
+      for (const id of [from, into])
+        await trx
+          .insertInto('body_events')
+          .values({ ...event, body_id: id, action: 'merged' })
+          .execute();
+    });
+  }
+
+  async addBodyEvent(e: Omit<BodyEventRow, 'id'>): Promise<void> {
+    await this.db.insertInto('body_events').values(e).execute();
+  }
+
+  async bodyEvents(bodyId: string): Promise<BodyEventRow[]> {
+    return this.db.selectFrom('body_events').selectAll().where('body_id', '=', bodyId).orderBy('id').execute();
+  }
+
+  async linkReport(reportId: number, bodyId: string): Promise<void> {
+    await this.db.updateTable('reports').set({ body_id: bodyId }).where('id', '=', reportId).execute();
+  }
+
+  /** Reports with an agency but no body yet (or all of them, to re-link after a change). */
+  async reportsToLink(all = false): Promise<Array<{ id: number; agency: string; body_id: string | null }>> {
+    let q = this.db
+      .selectFrom('reports')
+      .select(['id', 'agency', 'body_id'])
+      .where('agency', 'is not', null)
+      .orderBy('id');
+    if (!all) q = q.where('body_id', 'is', null);
+    return (await q.execute()) as Array<{ id: number; agency: string; body_id: string | null }>;
+  }
+
+  async reportsOfBody(bodyId: string): Promise<ReportRow[]> {
+    return this.db
+      .selectFrom('reports')
+      .selectAll()
+      .where('body_id', '=', bodyId)
+      .orderBy('report_year')
+      .orderBy('id')
+      .execute();
+  }
+
+  // ------------------------------------------------------------------ data package (src/export)
+
+  /** One page of reports in id order (the exports stream the store page by page). */
+  async reportsPage(afterId: number, limit: number, f: ReportPageFilter = {}): Promise<ReportRow[]> {
+    if (f.bodyIds?.length === 0) return [];
+    let q = this.db.selectFrom('reports').selectAll().where('id', '>', afterId);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.since !== undefined) q = q.where('report_year', '>=', f.since);
+    if (f.bodyIds) q = q.where('body_id', 'in', f.bodyIds);
+    return q.orderBy('id').limit(limit).execute();
+  }
+
+  async countReports(f: ReportPageFilter = {}): Promise<number> {
+    if (f.bodyIds?.length === 0) return 0;
+    let q = this.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.since !== undefined) q = q.where('report_year', '>=', f.since);
+    if (f.bodyIds) q = q.where('body_id', 'in', f.bodyIds);
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  }
+
+  async findingsOfReports(reportIds: number[]): Promise<Array<Selectable<Database['findings']>>> {
+    if (!reportIds.length) return [];
+    return this.db
+      .selectFrom('findings')
+      .selectAll()
+      .where('report_id', 'in', reportIds)
+      .orderBy('report_id')
+      .orderBy('id')
+      .execute();
+  }
+
+  async itemsOfReports(reportIds: number[]): Promise<ReviewItemRow[]> {
+    if (!reportIds.length) return [];
+    return this.db.selectFrom('review_items').selectAll().where('report_id', 'in', reportIds).orderBy('id').execute();
   }
 }
+
+export interface ReportPageFilter {
+  kind?: string;
+  since?: number;
+  /** Only reports linked to these bodies. */
+  bodyIds?: string[];
+}
+
+export type BodyRow = Selectable<Database['body_identities']>;
+export type BodyEventRow = Selectable<Database['body_events']>;
+
+/** Names compare after NFKC with whitespace removed (as report keys do). */
+export const normalizeBodyName = (name: string): string => name.normalize('NFKC').replace(/\s+/g, '');
 
 export type { Cell };

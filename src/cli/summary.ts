@@ -1,0 +1,19 @@
+// `nianbao summary --out DIR`: DIR/index.html, a static page of SVG charts that opens offline.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderSummaryHtml } from '../export/summary.ts';
+import { Store } from '../store/store.ts';
+
+export async function runSummary(opts: { db: string; out: string }): Promise<number> {
+  const store = await Store.openSqlite(opts.db);
+  try {
+    const html = await renderSummaryHtml(store);
+    mkdirSync(opts.out, { recursive: true });
+    const file = path.join(opts.out, 'index.html');
+    writeFileSync(file, html);
+    process.stderr.write(`summary: ${path.resolve(file)}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
