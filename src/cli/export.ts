@@ -19,9 +19,15 @@ export interface ExportCliOptions {
   region?: string;
 }
 
-/** --out names a package folder unless it names a .csv / .jsonl file (the long layout, as before). */
-export const isPackageDir = (out: string, format: string): boolean =>
-  format === 'parquet' || (existsSync(out) && statSync(out).isDirectory()) || !/\.(csv|jsonl|json|txt)$/i.test(out);
+/**
+ * --out names a package folder unless it names a .csv / .jsonl file (the long layout, as before) or
+ * an existing file (a device such as /dev/stdout included); Parquet always writes a package.
+ */
+export const isPackageDir = (out: string, format: string): boolean => {
+  if (format === 'parquet') return true;
+  if (existsSync(out)) return statSync(out).isDirectory();
+  return !/\.(csv|jsonl|json|txt)$/i.test(out);
+};
 
 function parseFilter(o: ExportCliOptions): ExportFilter {
   const since = o.since === undefined ? undefined : Number(o.since);
@@ -63,6 +69,8 @@ export async function runExport(opts: ExportCliOptions): Promise<number> {
 }
 
 async function runPackage(dir: string, format: ExportFormat, filter: ExportFilter, db: string): Promise<number> {
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new Error(`${dir}: is a file, not a folder (a package is a folder)`);
   const store = await Store.openSqlite(db);
   const bar = progress('export');
   try {

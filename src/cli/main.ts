@@ -195,12 +195,14 @@ const bodiesCmd = program
   .description('body identities: list, show, merge, alias (merges and aliases are audited)');
 bodiesCmd
   .command('list')
+  .description('list body identities with their region code, level and parent')
   .option('--region <code>', 'a GB/T 2260 code or its prefix')
   .option('--json', 'JSON Lines')
   .option(...dbOption)
   .action(act(async (opts) => (await bodiesCli()).bodiesList(opts)));
 bodiesCmd
   .command('show')
+  .description('one body: fields with their sources, aliases, reports, history')
   .argument('<body>', 'a body id or one of its names')
   .option('--json')
   .option(...dbOption)

@@ -1,6 +1,6 @@
 // Where the commands write: a path that cannot be written is one line `nianbao: PATH: reason` and a
 // non-zero exit; a reader that goes away (`| head -1`) ends the command quietly with exit 0.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,12 +49,13 @@ describe('a write error names the path and the reason', () => {
     expect(r.stderr).toBe(`nianbao: ${out}: no such folder: ${path.dirname(out)}\n`);
   });
 
-  it('export --out onto a folder', async () => {
-    const out = path.join(dir, 'a-folder');
-    mkdirSync(out);
-    const r = await runCli(['export', '--db', db, '--out', out]);
+  it('export --format parquet --out onto a file (a package is a folder)', async () => {
+    const out = path.join(dir, 'a-file');
+    writeFileSync(out, 'not a folder\n');
+    const r = await runCli(['export', '--db', db, '--format', 'parquet', '--out', out]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toBe(`nianbao: ${out}: is a folder, not a file\n`);
+    expect(r.stderr).toBe(`nianbao: ${out}: is a file, not a folder (a package is a folder)\n`);
+    expect(readFileSync(out, 'utf8')).toBe('not a folder\n');
   });
 
   it('export --out onto a file that cannot be written', async () => {
