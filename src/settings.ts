@@ -43,4 +43,10 @@ export const LIMITS = {
   },
   throttle: { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 },
   url: { maxLength: 300, maxQueryParams: 6, maxPathSegments: 12 },
+  identity: {
+    /** A longer "agency" is a sentence, not a body's name. */
+    maxAgencyLength: 40,
+    /** Copies are matched by their printed values only when this many are non-zero. */
+    minSignatureValues: 8,
+  },
 } as const;

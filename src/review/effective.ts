@@ -1,6 +1,7 @@
 // Effective values: the extracted record with audited corrections applied. The extracted cell is
 // kept (in `corrected`), the effective value is the corrected one.
 import type { Cell, ReportRecord } from '../record.ts';
+import { bodyName } from '../ingest/identity.ts';
 import type { CorrectionRow, ReportRow, Store } from '../store/store.ts';
 
 const NO_SOURCE: Cell['source'] = {
@@ -45,9 +46,21 @@ export function applyCorrections(record: ReportRecord, corrections: CorrectionRo
   return { ...record, cells };
 }
 
-/** The current run's record of a report with its active corrections applied. */
+/**
+ * The report's identity over the copy's own reading: every copy of a report shows the agency and
+ * year ingest established (printed, inherited from the linking page, another copy or the registry),
+ * and a string that is not a body's name (a title fragment such as "年") is never shown as one.
+ */
+export function withIdentity(record: ReportRecord, report: ReportRow): ReportRecord {
+  const agency = report.agency_source ? report.agency : bodyName(record.report.agency);
+  const year = report.agency_source ? report.report_year : record.report.report_year;
+  if (agency === record.report.agency && year === record.report.report_year) return record;
+  return { ...record, report: { ...record.report, agency, report_year: year } };
+}
+
+/** The current run's record of a report with its identity and active corrections applied. */
 export async function effectiveRecord(store: Store, report: ReportRow): Promise<ReportRecord | null> {
   if (report.current_run_id === null) return null;
   const record = await store.runRecord(report.current_run_id);
-  return record ? applyCorrections(record, await store.activeCorrections(report.id)) : null;
+  return record ? withIdentity(applyCorrections(record, await store.activeCorrections(report.id)), report) : null;
 }

@@ -15,6 +15,12 @@ export interface SightingsTable {
   /** A file path or a URL: where these bytes were seen. */
   location: string;
   seen_at: string;
+  /** The page that linked to this document (crawls), when known. */
+  referrer: string | null;
+  /** The registry source whose crawl found it. */
+  source_id: string | null;
+  /** When this location last served these bytes (seen_at is the first time). */
+  last_seen_at: string | null;
 }
 
 export interface ReportsTable {
@@ -29,6 +35,8 @@ export interface ReportsTable {
   current_run_id: number | null;
   created_at: string;
   updated_at: string;
+  /** Where `agency` came from: document | referrer | registry | copy (null: not identified) */
+  agency_source: string | null;
 }
 
 export interface RunsTable {
@@ -38,6 +46,10 @@ export interface RunsTable {
   report_id: number;
   record_json: string;
   created_at: string;
+  /** Where this run's report identity came from (see ReportsTable.agency_source). */
+  agency_source: string | null;
+  /** The printed values' hash, when enough of them are non-zero to tell one report from another. */
+  copy_signature: string | null;
 }
 
 export interface CellsTable {
