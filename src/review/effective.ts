@@ -43,7 +43,19 @@ export function applyCorrections(record: ReportRecord, corrections: CorrectionRo
     cell.value = k.new_value;
     cell.kind = 'number';
   }
-  return { ...record, cells };
+  return { ...record, report: { ...record.report, format_version: entered(record, cells) }, cells };
+}
+
+/**
+ * A table entered by hand (the copy did not contain it) takes the format its report's other tables
+ * are in, when they agree, so that rules and exports read it in the right template.
+ */
+function entered(record: ReportRecord, cells: Cell[]): ReportRecord['report']['format_version'] {
+  const fv = { ...record.report.format_version };
+  const known = [...new Set(Object.values(fv).filter((v) => v !== null))];
+  for (const t of new Set(cells.filter((c) => c.corrected).map((c) => c.table)))
+    if (fv[t] === null && known.length === 1) fv[t] = known[0]!;
+  return fv;
 }
 
 /**
