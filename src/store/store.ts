@@ -373,6 +373,20 @@ export class Store {
     return [...out.values()];
   }
 
+  /** Which reports each registry source's crawl found (through the documents it saw). */
+  async reportsBySource(): Promise<Map<string, Set<number>>> {
+    const rows = await this.db
+      .selectFrom('sightings')
+      .innerJoin('runs', 'runs.sha256', 'sightings.sha256')
+      .select(['sightings.source_id as source_id', 'runs.report_id as report_id'])
+      .where('sightings.source_id', 'is not', null)
+      .distinct()
+      .execute();
+    const out = new Map<string, Set<number>>();
+    for (const r of rows) out.set(r.source_id!, (out.get(r.source_id!) ?? new Set()).add(r.report_id));
+    return out;
+  }
+
   /** Move every run of one report into another (a copy identified later); the emptied report keeps its history. */
   async moveRuns(
     trx: Transaction<Database>,
