@@ -1,6 +1,6 @@
 // Which copy of a report is current: the most trustworthy reading, whatever the order the copies
 // arrived in. A verified text reading (HTML, text, a PDF's text layer, DOCX/DOC/OFD) beats OCR,
-// which beats a scan nobody could read; then fewer findings that need a person; then more cells;
+// which beats a scan nobody could read; then fewer tables and rows not read for sure; then more cells;
 // then the document's sha256, so that equal copies are ordered by content, never by arrival.
 import type { ReportRecord } from '../record.ts';
 import { needsReview } from '../review/queue.ts';
@@ -17,6 +17,18 @@ export function readingTrust(record: ReportRecord): ReadingTrust {
   return 'text';
 }
 
+/**
+ * How much of this copy was not read for sure: tables not read, and findings about the reading
+ * (E-* rules, anything blamed on extraction). A publisher's inconsistency is the same in every copy
+ * and says nothing about the copy (counting it would favour copies that lost the rows it rests on).
+ */
+export function readingFailures(record: ReportRecord): number {
+  return (
+    record.report.tables_missing.length +
+    record.findings.filter((f) => needsReview(f) && (f.rule.startsWith('E-') || f.blame === 'extraction')).length
+  );
+}
+
 /** The sort key of a copy: lower is better. */
 export function copyRank(record: ReportRecord): [number, number, number, number, string] {
   return [
@@ -24,7 +36,7 @@ export function copyRank(record: ReportRecord): [number, number, number, number,
     // replaces one with cells, however trusted its medium.
     record.cells.length ? 0 : 1,
     TRUST_ORDER.indexOf(readingTrust(record)),
-    record.findings.filter(needsReview).length,
+    readingFailures(record),
     -record.cells.length,
     record.source.sha256,
   ];
