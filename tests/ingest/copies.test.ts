@@ -174,5 +174,5 @@ describe.skipIf(!hasCjkFont())('a page, its PDF and its DOCX are one report', ()
       await s.close();
     }
     expect(exports[0]).toEqual(exports[1]);
-  }, 60_000);
+  }, 180_000);
 });
