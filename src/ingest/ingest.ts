@@ -83,7 +83,7 @@ export async function ingestBytes(
     nameHint: src.nameHint ?? src.location,
   });
   const identity = await identify(store, record, src);
-  const emptied: number[] = [];
+  const affected: number[] = [];
   const saved = await store.transaction(async (trx) => {
     const saved = await store.saveRun(trx, record, parserVersion, at, identity);
     if (identity.agencySource && identity.year) {
@@ -96,14 +96,21 @@ export async function ingestBytes(
       for (const o of orphans) {
         if (o.reportId === saved.reportId || (o.year !== null && o.year !== identity.year)) continue;
         await store.moveRuns(trx, o.reportId, saved.reportId, o.how, at);
-        emptied.push(o.reportId);
+        affected.push(o.reportId);
       }
     }
     await store.electCurrent(trx, saved.reportId, bestCopy, at);
+    // An older version at this location may belong to another report (the page now names another
+    // year): that report loses the copy this one replaced.
+    for (const id of await store.reportsSeenAt(trx, src.url ?? src.location))
+      if (id !== saved.reportId && !affected.includes(id)) {
+        await store.electCurrent(trx, id, bestCopy, at);
+        affected.push(id);
+      }
     return saved;
   });
-  // The emptied reports' review items are resolved: their findings now live with the report.
-  for (const id of emptied) await evaluateReport(store, id, at);
+  // The reports that lost copies are checked again (an affected one resolves its review items).
+  for (const id of affected) await evaluateReport(store, id, at);
   return { reportId: saved.reportId, isNewDocument, extracted: true };
 }
 

@@ -251,7 +251,7 @@ export class Store {
   async liveCopies(db: Transaction<Database> | Kysely<Database>, reportId: number): Promise<StoredCopy[]> {
     const runs = await db
       .selectFrom('runs')
-      .select(['id', 'sha256', 'record_json', 'agency_source'])
+      .select(['id', 'sha256', 'agency_source'])
       .where('report_id', '=', reportId)
       .orderBy('id')
       .execute();
@@ -279,14 +279,28 @@ export class Store {
       }
     }
     const live = new Set(mine.filter((m) => latestAt.get(m.location)?.sha256 === m.sha256).map((m) => m.sha256));
-    return [...newest.values()]
-      .filter((r) => live.has(r.sha256) || !mine.some((m) => m.sha256 === r.sha256))
-      .map((r) => ({
-        runId: r.id,
-        sha256: r.sha256,
-        agencySource: r.agency_source,
-        record: JSON.parse(r.record_json) as ReportRecord,
-      }));
+    const keep = [...newest.values()].filter((r) => live.has(r.sha256) || !mine.some((m) => m.sha256 === r.sha256));
+    if (!keep.length) return [];
+    // Only the live copies' records are read: a page re-crawled weekly leaves many old versions.
+    const records = new Map(
+      (
+        await db
+          .selectFrom('runs')
+          .select(['id', 'record_json'])
+          .where(
+            'id',
+            'in',
+            keep.map((r) => r.id),
+          )
+          .execute()
+      ).map((r) => [r.id, r.record_json]),
+    );
+    return keep.map((r) => ({
+      runId: r.id,
+      sha256: r.sha256,
+      agencySource: r.agency_source,
+      record: JSON.parse(records.get(r.id)!) as ReportRecord,
+    }));
   }
 
   /** Make the chosen copy current (`choose` ranks the live copies; it must not depend on their order). */
@@ -303,7 +317,18 @@ export class Store {
       .select(['current_run_id', 'agency_source'])
       .where('id', '=', reportId)
       .executeTakeFirst();
-    if (!best || !report) return;
+    if (!report) return;
+    if (!best) {
+      // Every copy was replaced by a newer version elsewhere (a page that now names another year):
+      // nothing of this report stands any more.
+      if (report.current_run_id !== null)
+        await trx
+          .updateTable('reports')
+          .set({ current_run_id: null, updated_at: at })
+          .where('id', '=', reportId)
+          .execute();
+      return;
+    }
     if (report.current_run_id !== best.runId) await this.setCurrentRun(trx, reportId, best.runId, best.record, at);
     // The report's agency is as good as its best-identified copy (printed beats inherited).
     const sources = copies.map((c) => c.agencySource).filter((x): x is string => !!x);
@@ -314,14 +339,22 @@ export class Store {
 
   /** The report of the document last served at a location (the page that linked to an attachment). */
   async reportSeenAt(location: string): Promise<ReportRow | null> {
-    const seen = await this.db
-      .selectFrom('sightings')
-      .select(['sha256'])
-      .where('location', '=', location)
-      .orderBy('last_seen_at', 'desc')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    if (!seen) return null;
+    const seen =
+      (await this.db
+        .selectFrom('sightings')
+        .select(['sha256'])
+        .where('location', '=', location)
+        .orderBy((eb) => eb.fn.coalesce('last_seen_at', 'seen_at'), 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst()) ??
+      // The crawl's frontier knows the page by its normalised URL when it was stored under another.
+      (await this.db
+        .selectFrom('frontier')
+        .select('sha256')
+        .where('url', '=', location)
+        .where('sha256', 'is not', null)
+        .executeTakeFirst());
+    if (!seen?.sha256) return null;
     const run = await this.db
       .selectFrom('runs')
       .select('report_id')
@@ -329,6 +362,17 @@ export class Store {
       .orderBy('id', 'desc')
       .executeTakeFirst();
     return run ? this.report(run.report_id) : null;
+  }
+
+  /** The reports of every document ever seen at a location. */
+  async reportsSeenAt(trx: Transaction<Database>, location: string): Promise<number[]> {
+    const rows = await trx
+      .selectFrom('runs')
+      .select('report_id')
+      .distinct()
+      .where('sha256', 'in', (eb) => eb.selectFrom('sightings').select('sha256').where('location', '=', location))
+      .execute();
+    return rows.map((r) => r.report_id);
   }
 
   /** Identified reports (agency and year) one of whose copies printed exactly these values. */

@@ -130,6 +130,23 @@ describe('crawl context identifies what the document does not', () => {
   });
 });
 
+describe('a newer version at the same address', () => {
+  it('moves the page to the year it now names; the old report no longer stands', async () => {
+    const url = 'https://x.gov.cn/ndbg/t1.html';
+    const bad = { 'table4|review|upheld': '10', 'table4|review|total': '0' }; // T4-1 fails
+    const first = await ingestBytes(store, page(fixture(AGENCY, 2023, 1, bad)), { location: url, url }, 'T1');
+    await recheck(store, [first.reportId!], 'T1');
+    expect((await store.listItems({ rule: 'T4-1' })).length).toBeGreaterThan(0);
+    const second = await ingestBytes(store, page(fixture(AGENCY, 2024, 1, bad)), { location: url, url }, 'T2');
+    await recheck(store, [second.reportId!], 'T2');
+    const live = (await store.allReports()).filter((r) => r.current_run_id !== null).map((r) => r.report_key);
+    expect(live).toEqual([`${AGENCY}|2024`]);
+    expect((await exported(store)).every((r) => r.report_year === 2024)).toBe(true);
+    const items = await store.listItems({ rule: 'T4-1', status: 'all' });
+    expect(new Set(items.map((i) => `${i.report_year} ${i.status}`))).toEqual(new Set(['2023 resolved', '2024 open']));
+  });
+});
+
 describe.skipIf(!hasCjkFont())('a page, its PDF and its DOCX are one report', () => {
   const r = fixture(AGENCY, 2019);
   // Rendered once: PDF and DOCX carry creation times, so two renderings differ in their bytes.
