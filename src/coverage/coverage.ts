@@ -101,7 +101,11 @@ export async function computeCoverage(
     if (r.kind === 'not_a_report' && !sourceId) continue; // not a report, and of no known body
     const record = await effectiveRecord(store, r);
     const entered = TABLES.filter((t) => record?.cells.some((c) => c.table === t && c.corrected));
-    const missing = ((record?.report.tables_missing ?? []) as TableId[]).filter((t) => !entered.includes(t));
+    // Only an OGI report under the 2019 rules has tables to miss.
+    const missing =
+      r.kind === 'ogi_annual_report'
+        ? ((record?.report.tables_missing ?? []) as TableId[]).filter((t) => !entered.includes(t))
+        : [];
     seen.push({
       body: r.agency ?? r.report_key,
       source_id: sourceId,

@@ -29,7 +29,10 @@ export async function evaluateReport(store: Store, reportId: number, at: string)
   const report = await store.report(reportId);
   if (report && report.current_run_id === null) {
     // A report whose copies joined another: nothing of it stands any more.
-    return store.transaction((trx) => syncItems(trx, store, report, [], at));
+    return store.transaction(async (trx) => {
+      await store.replaceFindings(trx, report.id, 0, []);
+      return syncItems(trx, store, report, [], at);
+    });
   }
   const record = report ? await effectiveRecord(store, report) : null;
   if (!report || !record || report.current_run_id === null) return { opened: 0, reopened: 0, resolved: 0 };
