@@ -47,4 +47,10 @@ export const LIMITS = {
     /** Reports read and written per batch by the data package (one Parquet row group per batch). */
     pageReports: 200,
   },
+  identity: {
+    /** A longer "agency" is a sentence, not a body's name. */
+    maxAgencyLength: 40,
+    /** Copies are matched by their printed values only when this many are non-zero. */
+    minSignatureValues: 8,
+  },
 } as const;

@@ -178,6 +178,16 @@ program
   .action(act(async (file: string) => (await crawlCli()).sourcesCheck(file)));
 
 program
+  .command('coverage')
+  .description('for each body × report year: complete, partial (tables unread), not found … (read-only)')
+  .option('--source <id>', 'only this registry source')
+  .option('--year <year>', 'only this report year')
+  .option('--json', 'JSON output')
+  .option('--csv', 'CSV output with a header row')
+  .option(...dbOption)
+  .action(act(async (opts) => (await import('./coverage.ts')).runCoverage(opts)));
+
+program
   .command('rules')
   .description("list every finding that can reach the review queue: the rules and the extractor's E-* findings")
   .action(

@@ -7,6 +7,8 @@ import { ensureBodies } from '../bodies/resolve.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
 import { evaluateReport } from '../review/evaluate.ts';
+import { bestCopy } from './copies.ts';
+import { identify } from './identity.ts';
 import type { Store } from '../store/store.ts';
 
 export interface IngestSummary {
@@ -33,6 +35,12 @@ export interface BytesSource {
   contentType?: string | null;
   /** A file name that hints the medium (Content-Disposition); content decides. */
   nameHint?: string | null;
+  /** The registry source whose crawl found the document. */
+  sourceId?: string | null;
+  /** That source's agency: the publisher when the document does not name one. */
+  sourceAgency?: string | null;
+  /** The URL of the page that linked to this document (an attachment's report page). */
+  referrer?: string | null;
 }
 
 const mediaOf = (bytes: Uint8Array, name: string): string => {
@@ -59,17 +67,51 @@ export async function ingestBytes(
       bytes,
       location: src.url ?? src.location,
       at,
+      referrer: src.referrer ?? null,
+      sourceId: src.sourceId ?? null,
     }),
   );
   const run = await store.findRun(sha, parserVersion);
-  if (run) return { reportId: run.report_id, isNewDocument, extracted: false };
+  if (run) {
+    // Seen again: which version a location serves may have changed, and with it the current copy.
+    await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
+    return { reportId: run.report_id, isNewDocument, extracted: false };
+  }
   const record = await extractBytes(bytes, {
     path: src.url ? null : src.location,
     url: src.url ?? null,
     contentType: src.contentType ?? null,
     nameHint: src.nameHint ?? src.location,
   });
-  const saved = await store.transaction((trx) => store.saveRun(trx, record, parserVersion, at));
+  const identity = await identify(store, record, src);
+  const affected: number[] = [];
+  const saved = await store.transaction(async (trx) => {
+    const saved = await store.saveRun(trx, record, parserVersion, at, identity);
+    if (identity.agencySource && identity.year) {
+      // Copies that arrived before this one and could not be identified on their own join it now,
+      // so the result does not depend on the order the copies came in.
+      const orphans = await store.unidentifiedCopies(trx, {
+        referrer: src.url ?? src.location,
+        signature: identity.signature ?? null,
+      });
+      for (const o of orphans) {
+        if (o.reportId === saved.reportId || (o.year !== null && o.year !== identity.year)) continue;
+        await store.moveRuns(trx, o.reportId, saved.reportId, o.how, at);
+        affected.push(o.reportId);
+      }
+    }
+    await store.electCurrent(trx, saved.reportId, bestCopy, at);
+    // An older version at this location may belong to another report (the page now names another
+    // year): that report loses the copy this one replaced.
+    for (const id of await store.reportsSeenAt(trx, src.url ?? src.location))
+      if (id !== saved.reportId && !affected.includes(id)) {
+        await store.electCurrent(trx, id, bestCopy, at);
+        affected.push(id);
+      }
+    return saved;
+  });
+  // The reports that lost copies are checked again (an affected one resolves its review items).
+  for (const id of affected) await evaluateReport(store, id, at);
   return { reportId: saved.reportId, isNewDocument, extracted: true };
 }
 

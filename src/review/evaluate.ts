@@ -27,11 +27,26 @@ async function childrenOf(store: Store, report: ReportRow): Promise<ReportRecord
 
 export async function evaluateReport(store: Store, reportId: number, at: string): Promise<SyncResult> {
   const report = await store.report(reportId);
+  if (report && report.current_run_id === null) {
+    // A report whose copies joined another: nothing of it stands any more.
+    return store.transaction(async (trx) => {
+      await store.replaceFindings(trx, report.id, 0, []);
+      return syncItems(trx, store, report, [], at);
+    });
+  }
   const record = report ? await effectiveRecord(store, report) : null;
   if (!report || !record || report.current_run_id === null) return { opened: 0, reopened: 0, resolved: 0 };
+  const copies = (await store.liveCopies(store.db, report.id))
+    .filter((c) => c.runId !== report.current_run_id)
+    .map((c) => c.record);
   const findings =
     record.report.kind === 'ogi_annual_report'
-      ? runRules({ record, previous: await neighbour(store, report, -1), children: await childrenOf(store, report) })
+      ? runRules({
+          record,
+          previous: await neighbour(store, report, -1),
+          children: await childrenOf(store, report),
+          copies,
+        })
       : [];
   const stored = findings.map((f) => toStored(f, record, report.report_key));
   const runId = report.current_run_id;

@@ -27,7 +27,14 @@ export function fingerprint(f: Finding, reportKey: string): string {
   return sha1(`${f.rule}|${reportKey}|${what}`).slice(0, 20);
 }
 
-/** The values a finding rests on: its sums, each involved cell as printed and as used, the document. */
+/** Rules whose message carries part of the evidence (a reason, the other copies' values). */
+const MESSAGE_IS_EVIDENCE = new Set(['E-TABLE', 'X-COPY']);
+
+/**
+ * The values a finding rests on: the rule, its sums, each involved cell as printed and as used.
+ * Not the document's hash: bytes that change outside the cells (a visit counter, a timestamp) must
+ * not reopen a decision. Findings without cells (and E-TABLE, X-COPY) rest on their message too.
+ */
 export function evidence(f: Finding, record: ReportRecord): { json: string; hash: string } {
   const ix = indexCells(record);
   const cells = f.cells.map(([t, r, c]) => {
@@ -40,11 +47,12 @@ export function evidence(f: Finding, record: ReportRecord): { json: string; hash
     };
   });
   const json = JSON.stringify({
+    rule: f.rule,
     status: f.status,
     left: f.left,
     right: f.right,
     cells,
-    document: record.source.sha256,
+    ...(!f.cells.length || MESSAGE_IS_EVIDENCE.has(f.rule) ? { message: f.message } : {}),
   });
   return { json, hash: sha1(json).slice(0, 20) };
 }
@@ -134,7 +142,7 @@ export async function syncItems(
       const why =
         item.status === 'resolved'
           ? 'the finding fails again'
-          : 'the evidence changed (new document, new parser reading or a correction)';
+          : "the evidence changed (the finding's cells read differently, or a correction)";
       await trx
         .updateTable('review_items')
         .set({

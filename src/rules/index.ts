@@ -1,5 +1,6 @@
 // The rule engine: every rule of report-format.md as one entry, run on effective values.
 import type { Finding } from '../record.ts';
+import { XCOPY } from './copies.ts';
 import { R1, X1, X2, X3 } from './cross.ts';
 import { hardFindings } from './hard.ts';
 import { NARRATIVE } from './narrative.ts';
@@ -25,7 +26,7 @@ const HARD: Rule[] = HARD_TITLES.map(([id, title]) => ({
   check: ({ record }) => hardFindings(record).filter((f) => f.rule === id),
 }));
 
-export const RULES: readonly Rule[] = [...HARD, T2P1, T2P2, T2P3, X1, X2, X3, R1, NARRATIVE, M1, M2, M3];
+export const RULES: readonly Rule[] = [...HARD, T2P1, T2P2, T2P3, X1, X2, X3, R1, NARRATIVE, M1, M2, M3, XCOPY];
 
 /** Findings the extractor itself reports (rows it could not read, duplicate cells): kept as they are. */
 const isExtractionFinding = (f: Finding) => f.rule.startsWith('E-');
@@ -34,7 +35,7 @@ export function runRules(ctx: RuleContext): Finding[] {
   const out = ctx.record.findings.filter(isExtractionFinding);
   const hard = hardFindings(ctx.record);
   out.push(...hard);
-  for (const rule of RULES) if (rule.level !== 'hard') out.push(...rule.check(ctx));
+  for (const rule of RULES) if (!HARD.includes(rule)) out.push(...rule.check(ctx));
   return out;
 }
 

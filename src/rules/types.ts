@@ -8,6 +8,8 @@ export interface RuleContext {
   previous: ReportRecord | null;
   /** Reports of the bodies this government covers, for the same year, when known. */
   children: ReportRecord[];
+  /** The report's other copies (documents of the same report), for X-COPY. */
+  copies?: ReportRecord[];
 }
 
 export interface Rule {

@@ -1,5 +1,5 @@
 // Schema migrations, in order. Each runs once, in a transaction (kysely's Migrator).
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -234,6 +234,29 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('body_events_body').on('body_events').column('body_id').execute();
         await db.schema.alterTable('reports').addColumn('body_id', 'text').execute();
         await db.schema.createIndex('reports_body').on('reports').column('body_id').execute();
+      },
+    },
+    '0250_copies': {
+      // One report per agency and year whatever the copy: where the agency came from, the crawl
+      // context of each sighting (the page that linked to it, the registry source), when a location
+      // last served a document (a newer version at the same URL replaces the older), and each
+      // run's identity and content signature (copies of one report print the same values).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('reports').addColumn('agency_source', 'text').execute();
+        await db.schema.alterTable('sightings').addColumn('referrer', 'text').execute();
+        await db.schema.alterTable('sightings').addColumn('source_id', 'text').execute();
+        await db.schema.alterTable('sightings').addColumn('last_seen_at', 'text').execute();
+        await db.schema.alterTable('runs').addColumn('agency_source', 'text').execute();
+        await db.schema.alterTable('runs').addColumn('copy_signature', 'text').execute();
+        await db.schema.createIndex('sightings_location').on('sightings').column('location').execute();
+        await db.schema.createIndex('sightings_referrer').on('sightings').column('referrer').execute();
+        await db.schema.createIndex('runs_report').on('runs').column('report_id').execute();
+        await db.schema.createIndex('runs_signature').on('runs').column('copy_signature').execute();
+        // Reports keyed by agency and year before this migration took the agency from their document.
+        await sql`update reports set agency_source = 'document' where report_key not like 'sha:%'`.execute(db);
+        await sql`update runs set agency_source = 'document' where report_id in (select id from reports where agency_source is not null)`.execute(
+          db,
+        );
       },
     },
   };

@@ -15,6 +15,12 @@ export interface SightingsTable {
   /** A file path or a URL: where these bytes were seen. */
   location: string;
   seen_at: string;
+  /** The page that linked to this document (crawls), when known. */
+  referrer: string | null;
+  /** The registry source whose crawl found it. */
+  source_id: string | null;
+  /** When this location last served these bytes (seen_at is the first time). */
+  last_seen_at: string | null;
 }
 
 export interface ReportsTable {
@@ -31,6 +37,8 @@ export interface ReportsTable {
   updated_at: string;
   /** The body that published it (body_identities.id); set by src/bodies, null until resolved. */
   body_id?: string | null;
+  /** Where `agency` came from: document | referrer | registry | copy (null: not identified) */
+  agency_source: string | null;
 }
 
 export interface RunsTable {
@@ -40,6 +48,10 @@ export interface RunsTable {
   report_id: number;
   record_json: string;
   created_at: string;
+  /** Where this run's report identity came from (see ReportsTable.agency_source). */
+  agency_source: string | null;
+  /** The printed values' hash, when enough of them are non-zero to tell one report from another. */
+  copy_signature: string | null;
 }
 
 export interface CellsTable {

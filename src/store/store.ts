@@ -34,6 +34,41 @@ export function reportKey(record: ReportRecord): string {
   return agency && year && record.report.kind !== 'not_a_report' ? `${agency}|${year}` : `sha:${record.source.sha256}`;
 }
 
+/** Where a report's agency came from, best first. */
+export const AGENCY_SOURCES = ['document', 'referrer', 'copy', 'registry'] as const;
+export type AgencySource = (typeof AGENCY_SOURCES)[number];
+
+/** Who published a document and for which year, as ingest established it. */
+export interface RunIdentity {
+  agency: string | null;
+  year: number | null;
+  agencySource: AgencySource | null;
+  /** The printed values' hash (copies of one report share it), null when too few to tell. */
+  signature?: string | null;
+}
+
+/** A stored reading of one copy (document) of a report. */
+export interface StoredCopy {
+  runId: number;
+  sha256: string;
+  agencySource: string | null;
+  record: ReportRecord;
+}
+
+const identityOfRecord = (record: ReportRecord): RunIdentity => ({
+  agency: record.report.agency,
+  year: record.report.report_year,
+  agencySource: record.report.agency ? 'document' : null,
+});
+
+/** `agency|year` when both are known (and it is a report), else the document's own key. */
+export function identityKey(identity: RunIdentity, record: ReportRecord): string {
+  const agency = identity.agency?.normalize('NFKC').replace(/\s+/g, '');
+  return agency && identity.year && record.report.kind !== 'not_a_report'
+    ? `${agency}|${identity.year}`
+    : `sha:${record.source.sha256}`;
+}
+
 export class Store {
   private constructor(
     readonly db: Kysely<Database>,
@@ -76,7 +111,15 @@ export class Store {
   /** Content-addressed: bytes already stored are never overwritten. Returns whether they were new. */
   async putDocument(
     trx: Transaction<Database>,
-    d: { sha256: string; media: string; bytes: Uint8Array; location: string; at: string },
+    d: {
+      sha256: string;
+      media: string;
+      bytes: Uint8Array;
+      location: string;
+      at: string;
+      referrer?: string | null;
+      sourceId?: string | null;
+    },
   ): Promise<boolean> {
     const res = await trx
       .insertInto('documents')
@@ -85,8 +128,15 @@ export class Store {
       .executeTakeFirst();
     await trx
       .insertInto('sightings')
-      .values({ sha256: d.sha256, location: d.location, seen_at: d.at })
-      .onConflict((oc) => oc.columns(['sha256', 'location']).doNothing())
+      .values({
+        sha256: d.sha256,
+        location: d.location,
+        seen_at: d.at,
+        last_seen_at: d.at,
+        referrer: d.referrer ?? null,
+        source_id: d.sourceId ?? null,
+      })
+      .onConflict((oc) => oc.columns(['sha256', 'location']).doUpdateSet({ last_seen_at: d.at }))
       .execute();
     return (res.numInsertedOrUpdatedRows ?? 0n) > 0n;
   }
@@ -107,23 +157,33 @@ export class Store {
     );
   }
 
-  /** Store an extraction run and its cells; the run becomes its report's current one. */
+  /**
+   * Store an extraction run and its cells under its report (found or created by the identity's
+   * key). The run becomes current only when the report has none: which copy is current is decided
+   * by `electCurrent`, with the caller's ranking.
+   */
   async saveRun(
     trx: Transaction<Database>,
     record: ReportRecord,
     parserVersion: string,
     at: string,
+    identity: RunIdentity = identityOfRecord(record),
   ): Promise<{ runId: number; reportId: number }> {
-    const key = reportKey(record);
+    const key = identityKey(identity, record);
     const r = record.report;
-    let report = await trx.selectFrom('reports').select('id').where('report_key', '=', key).executeTakeFirst();
+    let report = await trx
+      .selectFrom('reports')
+      .select(['id', 'current_run_id'])
+      .where('report_key', '=', key)
+      .executeTakeFirst();
     if (!report) {
       report = await trx
         .insertInto('reports')
         .values({
           report_key: key,
-          agency: r.agency,
-          report_year: r.report_year,
+          agency: key.startsWith('sha:') ? null : identity.agency,
+          report_year: key.startsWith('sha:') ? r.report_year : identity.year,
+          agency_source: key.startsWith('sha:') ? null : identity.agencySource,
           kind: r.kind,
           title: r.title,
           scope: r.scope,
@@ -131,7 +191,7 @@ export class Store {
           created_at: at,
           updated_at: at,
         })
-        .returning('id')
+        .returning(['id', 'current_run_id'])
         .executeTakeFirstOrThrow();
     }
     const run = await trx
@@ -142,6 +202,8 @@ export class Store {
         report_id: report.id,
         record_json: JSON.stringify(record),
         created_at: at,
+        agency_source: key.startsWith('sha:') ? null : identity.agencySource,
+        copy_signature: identity.signature ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -163,36 +225,226 @@ export class Store {
         )
         .execute();
     }
-    // The most complete reading is current: a report page without tables must not replace the
-    // attachment that holds them; among equally complete readings the newest wins.
-    const current = await trx
-      .selectFrom('reports')
-      .innerJoin('runs', 'runs.id', 'reports.current_run_id')
-      .select((eb) =>
-        eb
-          .selectFrom('cells')
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .whereRef('cells.run_id', '=', 'runs.id')
-          .as('cells'),
-      )
-      .where('reports.id', '=', report.id)
-      .executeTakeFirst();
-    if (!current || Number(current.cells ?? 0) <= record.cells.length) {
-      await trx
-        .updateTable('reports')
-        .set({
-          current_run_id: run.id,
-          agency: r.agency,
-          report_year: r.report_year,
-          kind: r.kind,
-          title: r.title,
-          scope: r.scope,
-          updated_at: at,
-        })
-        .where('id', '=', report.id)
-        .execute();
-    }
+    if (report.current_run_id === null) await this.setCurrentRun(trx, report.id, run.id, record, at);
     return { runId: run.id, reportId: report.id };
+  }
+
+  private async setCurrentRun(
+    trx: Transaction<Database>,
+    reportId: number,
+    runId: number,
+    record: ReportRecord,
+    at: string,
+  ): Promise<void> {
+    const r = record.report;
+    await trx
+      .updateTable('reports')
+      .set({ current_run_id: runId, kind: r.kind, title: r.title, scope: r.scope, updated_at: at })
+      .where('id', '=', reportId)
+      .execute();
+  }
+
+  /**
+   * The copies of a report that count: for each document its newest run, and only documents that
+   * are still served somewhere (a newer version at the same location replaces the older one).
+   */
+  async liveCopies(db: Transaction<Database> | Kysely<Database>, reportId: number): Promise<StoredCopy[]> {
+    const runs = await db
+      .selectFrom('runs')
+      .select(['id', 'sha256', 'agency_source'])
+      .where('report_id', '=', reportId)
+      .orderBy('id')
+      .execute();
+    const newest = new Map<string, (typeof runs)[number]>();
+    for (const r of runs) newest.set(r.sha256, r); // ordered by id: the last run of a document wins
+    if (!newest.size) return [];
+    const mine = await db
+      .selectFrom('sightings')
+      .select(['sha256', 'location'])
+      .where('sha256', 'in', [...newest.keys()])
+      .execute();
+    const locations = [...new Set(mine.map((m) => m.location))];
+    const latestAt = new Map<string, { sha256: string; at: string; id: number }>();
+    for (let i = 0; i < locations.length; i += 500) {
+      const rows = await db
+        .selectFrom('sightings')
+        .select(['sha256', 'location', 'seen_at', 'last_seen_at', 'id'])
+        .where('location', 'in', locations.slice(i, i + 500))
+        .execute();
+      for (const s of rows) {
+        const at = s.last_seen_at ?? s.seen_at;
+        const cur = latestAt.get(s.location);
+        if (!cur || at > cur.at || (at === cur.at && s.id > cur.id))
+          latestAt.set(s.location, { sha256: s.sha256, at, id: s.id });
+      }
+    }
+    const live = new Set(mine.filter((m) => latestAt.get(m.location)?.sha256 === m.sha256).map((m) => m.sha256));
+    const keep = [...newest.values()].filter((r) => live.has(r.sha256) || !mine.some((m) => m.sha256 === r.sha256));
+    if (!keep.length) return [];
+    // Only the live copies' records are read: a page re-crawled weekly leaves many old versions.
+    const records = new Map(
+      (
+        await db
+          .selectFrom('runs')
+          .select(['id', 'record_json'])
+          .where(
+            'id',
+            'in',
+            keep.map((r) => r.id),
+          )
+          .execute()
+      ).map((r) => [r.id, r.record_json]),
+    );
+    return keep.map((r) => ({
+      runId: r.id,
+      sha256: r.sha256,
+      agencySource: r.agency_source,
+      record: JSON.parse(records.get(r.id)!) as ReportRecord,
+    }));
+  }
+
+  /** Make the chosen copy current (`choose` ranks the live copies; it must not depend on their order). */
+  async electCurrent(
+    trx: Transaction<Database>,
+    reportId: number,
+    choose: (copies: StoredCopy[]) => StoredCopy | null,
+    at: string,
+  ): Promise<void> {
+    const copies = await this.liveCopies(trx, reportId);
+    const best = choose(copies);
+    const report = await trx
+      .selectFrom('reports')
+      .select(['current_run_id', 'agency_source'])
+      .where('id', '=', reportId)
+      .executeTakeFirst();
+    if (!report) return;
+    if (!best) {
+      // Every copy was replaced by a newer version elsewhere (a page that now names another year):
+      // nothing of this report stands any more.
+      if (report.current_run_id !== null)
+        await trx
+          .updateTable('reports')
+          .set({ current_run_id: null, updated_at: at })
+          .where('id', '=', reportId)
+          .execute();
+      return;
+    }
+    if (report.current_run_id !== best.runId) await this.setCurrentRun(trx, reportId, best.runId, best.record, at);
+    // The report's agency is as good as its best-identified copy (printed beats inherited).
+    const sources = copies.map((c) => c.agencySource).filter((x): x is string => !!x);
+    const source = AGENCY_SOURCES.find((s) => sources.includes(s)) ?? null;
+    if (source && source !== report.agency_source)
+      await trx.updateTable('reports').set({ agency_source: source }).where('id', '=', reportId).execute();
+  }
+
+  /** The report of the document last served at a location (the page that linked to an attachment). */
+  async reportSeenAt(location: string): Promise<ReportRow | null> {
+    const seen =
+      (await this.db
+        .selectFrom('sightings')
+        .select(['sha256'])
+        .where('location', '=', location)
+        .orderBy((eb) => eb.fn.coalesce('last_seen_at', 'seen_at'), 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst()) ??
+      // The crawl's frontier knows the page by its normalised URL when it was stored under another.
+      (await this.db
+        .selectFrom('frontier')
+        .select('sha256')
+        .where('url', '=', location)
+        .where('sha256', 'is not', null)
+        .executeTakeFirst());
+    if (!seen?.sha256) return null;
+    const run = await this.db
+      .selectFrom('runs')
+      .select('report_id')
+      .where('sha256', '=', seen.sha256)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return run ? this.report(run.report_id) : null;
+  }
+
+  /** The reports of every document ever seen at a location. */
+  async reportsSeenAt(trx: Transaction<Database>, location: string): Promise<number[]> {
+    const rows = await trx
+      .selectFrom('runs')
+      .select('report_id')
+      .distinct()
+      .where('sha256', 'in', (eb) => eb.selectFrom('sightings').select('sha256').where('location', '=', location))
+      .execute();
+    return rows.map((r) => r.report_id);
+  }
+
+  /** Identified reports (agency and year) one of whose copies printed exactly these values. */
+  async reportsWithSignature(signature: string): Promise<ReportRow[]> {
+    return this.db
+      .selectFrom('reports')
+      .selectAll()
+      .where('agency_source', 'is not', null)
+      .where('id', 'in', (eb) => eb.selectFrom('runs').select('report_id').where('copy_signature', '=', signature))
+      .orderBy('id')
+      .execute();
+  }
+
+  /**
+   * Unidentified reports (no agency or year) that are copies of another: a document linked from
+   * `referrer`, or one whose printed values have this signature.
+   */
+  async unidentifiedCopies(
+    trx: Transaction<Database>,
+    by: { referrer: string | null; signature: string | null },
+  ): Promise<Array<{ reportId: number; how: 'referrer' | 'copy'; year: number | null }>> {
+    const out = new Map<number, { reportId: number; how: 'referrer' | 'copy'; year: number | null }>();
+    const base = () =>
+      trx
+        .selectFrom('runs')
+        .innerJoin('reports', 'reports.id', 'runs.report_id')
+        .select(['reports.id as id', 'reports.report_year as year'])
+        .where('reports.agency_source', 'is', null)
+        .where('reports.kind', '!=', 'not_a_report');
+    if (by.referrer) {
+      const rows = await base()
+        .where('runs.sha256', 'in', (eb) =>
+          eb.selectFrom('sightings').select('sha256').where('referrer', '=', by.referrer),
+        )
+        .execute();
+      for (const r of rows) out.set(r.id, { reportId: r.id, how: 'referrer', year: r.year });
+    }
+    if (by.signature) {
+      const rows = await base().where('runs.copy_signature', '=', by.signature).execute();
+      for (const r of rows) if (!out.has(r.id)) out.set(r.id, { reportId: r.id, how: 'copy', year: r.year });
+    }
+    return [...out.values()];
+  }
+
+  /** Which reports each registry source's crawl found (through the documents it saw). */
+  async reportsBySource(): Promise<Map<string, Set<number>>> {
+    const rows = await this.db
+      .selectFrom('sightings')
+      .innerJoin('runs', 'runs.sha256', 'sightings.sha256')
+      .select(['sightings.source_id as source_id', 'runs.report_id as report_id'])
+      .where('sightings.source_id', 'is not', null)
+      .distinct()
+      .execute();
+    const out = new Map<string, Set<number>>();
+    for (const r of rows) out.set(r.source_id!, (out.get(r.source_id!) ?? new Set()).add(r.report_id));
+    return out;
+  }
+
+  /** Move every run of one report into another (a copy identified later); the emptied report keeps its history. */
+  async moveRuns(
+    trx: Transaction<Database>,
+    from: number,
+    to: number,
+    agencySource: string,
+    at: string,
+  ): Promise<void> {
+    await trx
+      .updateTable('runs')
+      .set({ report_id: to, agency_source: agencySource })
+      .where('report_id', '=', from)
+      .execute();
+    await trx.updateTable('reports').set({ current_run_id: null, updated_at: at }).where('id', '=', from).execute();
   }
 
   // ------------------------------------------------------------------ reports

@@ -60,7 +60,8 @@ describe('review lifecycle', () => {
     await ingest(report(BAD), 'a.html');
     const [item] = await store.listItems({ status: 'open' });
     await decide(store, item!.id, 'false-alarm', null, 'tester', AT);
-    await ingest(report({ ...BAD, 'table4|review|upheld': '12' }), 'a-v2.html');
+    // A new version of the same file (another file with other values would be a conflicting copy: X-COPY).
+    await ingest(report({ ...BAD, 'table4|review|upheld': '12' }), 'a.html');
     expect(await store.item(item!.id)).toMatchObject({ status: 'open', decision: null });
     const events = await store.events(item!.id);
     expect(events.map((e) => e.event)).toEqual(['opened', 'decided', 'reopened']);
