@@ -1,5 +1,5 @@
 // Every kind of finding that can reach the review queue, in one table: the rules the checks run and
-// the findings the extractor itself reports (E-*) and the cross-copy check (X-COPY). `nianbao rules`
+// the findings the extractor itself reports (E-*). `nianbao rules`
 // prints it; a test holds it complete against every `rule: '…'` the sources can emit.
 import type { Finding } from '../record.ts';
 import { RULES } from './index.ts';
@@ -20,7 +20,6 @@ export const EXTRACTION_FINDINGS: readonly FindingKind[] = [
   { id: 'E-OCR', level: 'hard', title: '表格由OCR识别，须人工对照原件核对' },
   { id: 'E-SCAN', level: 'hard', title: '扫描件或图片无法识别，三张表格均未读取，需人工处理' },
   { id: 'E-TABLE', level: 'hard', title: '表格未读取（本副本未印出、印出但无法读取或印成图片），需人工录入' },
-  { id: 'X-COPY', level: 'hard', title: '同一报告的不同副本（网页、PDF、DOCX）数值不一致' },
 ];
 
 export const FINDING_KINDS: readonly FindingKind[] = [
