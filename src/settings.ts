@@ -34,7 +34,10 @@ export const LIMITS = {
     maxRatio: 200,
   },
   fetch: {
+    /** Longest silence (connect, headers, between body chunks). */
     timeoutMs: 30_000,
+    /** Longest a whole request may take, however steadily a server drips bytes. */
+    deadlineMs: 120_000,
     maxBytes: 50 * MiB,
     maxRedirects: 5,
     retries: 3,
@@ -43,4 +46,13 @@ export const LIMITS = {
   },
   throttle: { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 },
   url: { maxLength: 300, maxQueryParams: 6, maxPathSegments: 12 },
+  crawl: {
+    /** Requests in flight at once across all hosts (each host is always one at a time). */
+    maxConnections: 64,
+    /** A store lock whose heartbeat is older than this belongs to a dead process and is taken over. */
+    lockStaleMs: 60_000,
+    lockHeartbeatMs: 10_000,
+    /** Years from which every source should have a report (the 2019 format revision). */
+    firstReportYear: 2019,
+  },
 } as const;
