@@ -27,6 +27,8 @@ export interface CrawlOptions {
   politeness?: HostPoliteness;
   onProgress?: (done: number, due: number, url: string) => void;
   now?: () => string;
+  /** Read documents with this parser version (default: the current code's; tests simulate a new one). */
+  parserVersion?: string;
 }
 
 /** A source whose entries all failed in this run, or some of them (partial). */
@@ -102,6 +104,7 @@ export class Crawler {
       sources: this.sources,
       runId: run.id,
       maxListDepth: this.opts.maxListDepth ?? 50,
+      ...(this.opts.parserVersion ? { parserVersion: this.opts.parserVersion } : {}),
       now: this.now,
       counters,
       touched,

@@ -37,11 +37,15 @@ export class HostThrottle {
 
   /**
    * Wait until this host may be asked again. The delay counts from the end of the previous
-   * response, so the gap the server sees between two requests is never shorter than the delay.
+   * response, so the gap the server sees between two requests is never shorter than the delay
+   * (however late the server noticed the previous one).
    */
   async before(): Promise<void> {
-    const wait = this.last + this.currentDelay - Date.now();
-    if (this.last && wait > 0) await sleep(wait);
+    for (;;) {
+      const wait = this.last + this.currentDelay - Date.now();
+      if (!this.last || wait <= 0) return;
+      await sleep(wait); // the delay may have grown meanwhile (robots.txt Crawl-delay)
+    }
   }
 
   /** AutoThrottle: move halfway towards latency / target concurrency; never faster after an error. */

@@ -45,6 +45,8 @@ export interface StepContext {
   sources: Map<string, Source>;
   runId: number;
   maxListDepth: number;
+  /** The parser version documents are read with (default: the current code's). */
+  parserVersion?: string;
   now: () => string;
   counters: StepCounters;
   /** Reports whose rules must run again at the end. */
@@ -220,7 +222,7 @@ export async function crawlStep(
 /** Ingest one document; returns the reason when it failed (the document stays pending). */
 async function ingest(ctx: StepContext, bytes: Uint8Array, src: BytesSource): Promise<string | null> {
   try {
-    const res = await ingestBytes(ctx.store, bytes, src, ctx.now());
+    const res = await ingestBytes(ctx.store, bytes, src, ctx.now(), ctx.parserVersion);
     if (res.reportId !== null) ctx.touched.add(res.reportId);
     if (res.extracted) ctx.counters.newReports++;
     return null;

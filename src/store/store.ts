@@ -382,29 +382,31 @@ export class Store {
     if (!links.length) return 0;
     return this.transaction(async (trx) => {
       let added = 0;
-      for (const l of links) {
+      for (let i = 0; i < links.length; i += 100) {
         const res = await trx
           .insertInto('frontier')
-          .values({
-            url: l.url,
-            host: new URL(l.url).host,
-            source_id: l.source,
-            kind: l.kind,
-            depth: l.depth,
-            parent_url: l.parent,
-            state: 'pending',
-            run_id: null,
-            etag: null,
-            last_modified: null,
-            sha256: null,
-            http_status: null,
-            error: null,
-            discovered_at: at,
-            fetched_at: null,
-          })
+          .values(
+            links.slice(i, i + 100).map((l) => ({
+              url: l.url,
+              host: new URL(l.url).host,
+              source_id: l.source,
+              kind: l.kind,
+              depth: l.depth,
+              parent_url: l.parent,
+              state: 'pending',
+              run_id: null,
+              etag: null,
+              last_modified: null,
+              sha256: null,
+              http_status: null,
+              error: null,
+              discovered_at: at,
+              fetched_at: null,
+            })),
+          )
           .onConflict((oc) => oc.column('url').doNothing())
           .executeTakeFirst();
-        if ((res.numInsertedOrUpdatedRows ?? 0n) > 0n) added++;
+        added += Number(res.numInsertedOrUpdatedRows ?? 0n);
       }
       return added;
     });
