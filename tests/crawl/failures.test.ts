@@ -16,6 +16,8 @@ import { Fetcher } from '../../src/crawl/fetch.ts';
 import { lockStore, StoreLockedError } from '../../src/crawl/lock.ts';
 import type { Source } from '../../src/crawl/registry.ts';
 import type { Resolver } from '../../src/crawl/ssrf.ts';
+import { PLAIN } from '../../src/demo/layout.ts';
+import { renderHtml } from '../../src/demo/render.ts';
 import { demoReports, startSite, type Site } from '../../src/demo/site.ts';
 import { Store } from '../../src/store/store.ts';
 
@@ -211,6 +213,52 @@ describe('failed sources', () => {
     expect(refused.unreachableHosts[0]?.reason).toMatch(/loopback address 127\.0\.0\.1: use --allow-loopback/);
     expect(refused.failedSources[0]?.error).toMatch(/robots\.txt unreachable: .*use --allow-loopback/);
   }, 120_000);
+});
+
+describe('ingest failures', () => {
+  it('a document whose ingest throws stays pending with its error and is retried next run', async () => {
+    let broken = true;
+    const good = renderHtml(demoReports(1)[0]!, PLAIN);
+    const s = await site({
+      reports: [],
+      routes: (req, res) => {
+        if (req.url === '/zfxxgk/zfxxgknb/index.html') {
+          res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+            .end('<a href="/x/report.pdf">示例市司法局2019年政府信息公开工作年度报告.pdf</a>');
+          return true;
+        }
+        if (req.url === '/x/report.pdf') {
+          res
+            .writeHead(200, { 'content-type': broken ? 'application/pdf' : 'text/html; charset=utf-8', etag: '"v1"' })
+            .end(broken ? '%PDF-1.4\n%garbage that is no PDF\n' : good);
+          return true;
+        }
+        return false;
+      },
+    });
+    const { store } = await openStore();
+    const sources = [{ id: 's', agency: '示例市司法局', entry: [s.entry] }];
+    const first = await crawl(store, sources);
+    expect(first.ingestFailed).toBe(1);
+    expect(crawlExitCode(first, false, 1)).toBe(1);
+    expect(first.failedSources).toEqual([]); // the source's entry answered: the document is what failed
+    const log1 = await store.db
+      .selectFrom('frontier')
+      .selectAll()
+      .where('url', 'like', '%/x/report.pdf')
+      .executeTakeFirstOrThrow();
+    expect(log1).toMatchObject({ state: 'pending', sha256: null, etag: null });
+    expect(log1.error).toMatch(/^ingest: /);
+    broken = false;
+    const before = s.requests.length;
+    const second = await crawl(store, sources);
+    const again = s.requests.slice(before).filter((r) => r.path === '/x/report.pdf');
+    expect(again).toHaveLength(1);
+    expect(again[0]!.ifNoneMatch).toBeNull(); // fetched in full, not conditionally
+    expect(second).toMatchObject({ ingestFailed: 0, newReports: 1 });
+    expect(await reportKeys(store)).toEqual(['示例市司法局|2019']);
+  }, 60_000);
 });
 
 describe('deadlines and locks', () => {
