@@ -314,6 +314,12 @@ describe('deadlines and locks', () => {
     expect(reproc.code).toBe(2);
     expect(reproc.stderr).toMatch(/the store is locked/);
     await lock.release();
+    // One schedule per store, too.
+    const sched = await lockStore(store, 'schedule');
+    const second = await cli(['schedule', ...args, '--cron', '0 3 * * 1']);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/the store is locked: a schedule is running/);
+    await sched.release();
     // A holder that died without releasing (its pid is gone on this machine) is taken over.
     const gone = await store.acquireLock(
       'crawl',
