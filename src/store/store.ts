@@ -565,8 +565,8 @@ export class Store {
   // ------------------------------------------------------------------ store locks
 
   /**
-   * Take the named advisory lock, or report who holds it. A holder whose heartbeat is older than
-   * `staleBefore`, or a process on this host that no longer exists, is taken over (compare-and-set
+   * Take the named advisory lock, or report who holds it. A holder on this host whose process no
+   * longer exists, or one elsewhere whose heartbeat is older than `staleBefore`, is taken over (compare-and-set
    * on its heartbeat, so two takers cannot both win). Plain rows and updates: SQLite and Postgres.
    */
   async acquireLock(
@@ -584,7 +584,9 @@ export class Store {
     if ((ins.numInsertedOrUpdatedRows ?? 0n) > 0n) return { ok: true };
     const holder = await this.db.selectFrom('store_locks').selectAll().where('name', '=', name).executeTakeFirst();
     if (!holder) return this.acquireLock(name, me, at, staleBefore, isAlive);
-    const dead = holder.heartbeat_at < staleBefore || (holder.hostname === me.hostname && !isAlive(holder.pid));
+    // On this machine the holder's pid says whether it lives (a busy holder may miss heartbeats);
+    // from elsewhere only the heartbeat can tell.
+    const dead = holder.hostname === me.hostname ? !isAlive(holder.pid) : holder.heartbeat_at < staleBefore;
     if (!dead) return { ok: false, holder };
     const res = await this.db
       .updateTable('store_locks')
