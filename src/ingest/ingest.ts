@@ -32,11 +32,8 @@ export interface BytesSource {
   contentType?: string | null;
   /** A file name that hints the medium (Content-Disposition); content decides. */
   nameHint?: string | null;
-  /** The registry source the crawler found the document for. */
   sourceId?: string | null;
-  /** That source's agency (the body the registry expects the report from). */
   sourceAgency?: string | null;
-  /** The page that linked to the document. */
   referrer?: string | null;
 }
 
