@@ -52,19 +52,22 @@ export async function runScheduler(o: SchedulerOptions): Promise<{ stopped: bool
     }
     const now = Date.now();
     let nextAt = Number.POSITIVE_INFINITY;
+    const ready: Array<{ host: string; at: number }> = [];
     for (const [host, queue] of queues) {
       if (!queue.length || fetching.has(host)) continue;
+      const at = o.politeness.readyAt(host);
+      if (at > now) nextAt = Math.min(nextAt, at);
+      else ready.push({ host, at });
+    }
+    // When connections are short, the host that has been ready longest goes first.
+    ready.sort((a, b) => a.at - b.at);
+    for (const { host } of ready) {
       if (fetching.size >= o.maxConnections || running.size >= o.maxConnections * 4) break;
-      const ready = o.politeness.readyAt(host);
-      if (ready > now) {
-        nextAt = Math.min(nextAt, ready);
-        continue;
-      }
       if (o.mayStart && !o.mayStart()) {
         stopped = true;
         break;
       }
-      const row = queue.shift()!;
+      const row = queues.get(host)!.shift()!;
       fetching.add(host);
       started.add(row.url);
       let released = false;
