@@ -55,7 +55,7 @@ export interface StepContext {
   robots: Map<string, Promise<RobotsVerdict>>;
   /** Hosts whose robots.txt could not be read, and why. */
   unreachable: Map<string, string>;
-  /** Final URLs and content hashes handled in this run (duplicates are recorded, not re-processed). */
+  /** Final URLs, and content hashes per folder, handled in this run (duplicates are recorded, not re-processed). */
   seenFinal: Map<string, string>;
   seenSha: Map<string, string>;
 }
@@ -175,13 +175,15 @@ export async function crawlStep(
       return await record({ ...validators, state: 'failed', error: r.error ?? `HTTP ${r.status}` }, r, 'failed');
     }
     const sha = sha256(r.body);
-    // The same resource under another spelling: a redirect to a URL already handled, or bytes
-    // already seen in this run. Recorded, not processed twice.
+    // The same resource under another spelling: a redirect to a URL already handled, or the same
+    // bytes seen in this run in the same folder (so relative links lead to the same places).
+    // Recorded, not processed twice.
+    const contentKey = `${sha} ${new URL('.', r.finalUrl).href}`;
     const sameAs =
       (r.finalUrl !== row.url ? ctx.seenFinal.get(r.finalUrl) : undefined) ??
-      (ctx.seenSha.get(sha) !== row.url ? ctx.seenSha.get(sha) : undefined);
+      (ctx.seenSha.get(contentKey) !== row.url ? ctx.seenSha.get(contentKey) : undefined);
     ctx.seenFinal.set(r.finalUrl, row.url);
-    if (!ctx.seenSha.has(sha)) ctx.seenSha.set(sha, row.url);
+    if (!ctx.seenSha.has(contentKey)) ctx.seenSha.set(contentKey, row.url);
     if (sameAs) {
       c.duplicates++;
       return await record({ ...validators, state: 'done', error: `same as ${sameAs}`, sha256: sha }, r, 'duplicate');

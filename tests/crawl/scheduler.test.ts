@@ -87,4 +87,52 @@ describe('scheduler', () => {
     const bound = (big.at.length - 1) * BIG;
     expect(end - start).toBeLessThan(1.2 * bound);
   }, 90_000);
+
+  it('a global cap on connections: never more requests in flight than allowed, hosts still in parallel', async () => {
+    let open = 0;
+    let peak = 0;
+    const servers = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const server = createServer((req, res) => {
+          open++;
+          peak = Math.max(peak, open);
+          setTimeout(() => {
+            open--;
+            if (req.url === '/zfxxgknb/index.html')
+              res
+                .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+                .end(
+                  [1, 2, 3]
+                    .map((i) => `<a href="/zfxxgknb/t2025_${i}.html">某局${2020 + i}年政府信息公开工作年度报告</a>`)
+                    .join(''),
+                );
+            else if (req.url?.startsWith('/zfxxgknb/t2025_'))
+              res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<p>x</p>');
+            else res.writeHead(404).end();
+          }, 60);
+        });
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        cleanup.push(
+          () =>
+            new Promise<void>((r) => {
+              server.closeAllConnections();
+              server.close(() => r());
+            }),
+        );
+        return `http://127.0.0.1:${(server.address() as AddressInfo).port}/zfxxgknb/index.html`;
+      }),
+    );
+    const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-cap-')), 'n.db'));
+    cleanup.push(() => store.close());
+    const c = new Crawler(
+      store,
+      servers.map((entry, i) => ({ id: `c${i}`, agency: `机关${i}`, entry: [entry] })),
+      { allowLoopback: true, maxConnections: 2, throttle: { minDelayMs: 5, maxDelayMs: 5 } },
+    );
+    const s = await c.run();
+    await c.close();
+    expect(s).toMatchObject({ failed: 0, requests: 6 * 5 });
+    expect(peak).toBe(2);
+    // The six entry pages are byte for byte the same, yet on six hosts: each host's links were followed.
+  }, 60_000);
 });
