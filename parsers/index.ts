@@ -1,4 +1,8 @@
 // Every known report format. A new State Council revision is a new template file added here.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FormatTemplate } from './template.ts';
 import { v2019 } from './ogi-v2019.ts';
 import { v2021 } from './ogi-v2021.ts';
@@ -41,5 +45,40 @@ export const COLUMN_LABELS: Record<string, string> = {
 };
 
 export { TABLE3_COLS, TABLE3_APPLICANT_COLS, TABLE3_LEGAL_COLS, TABLE4_COLS } from './ogi-common.ts';
-/** Bump when templates or extraction change what a document yields: the store keys runs by it. */
-export const PARSER_VERSION = '0.1.0';
+/**
+ * The version of the code that reads: a hash of every file under parsers/, src/read/ and
+ * src/extract/, so any change to templates, reading or extraction is a new version and the store's
+ * runs (keyed by it) show which documents a newer parser has not read yet. Computed once, on first
+ * use (about a millisecond); `NIANBAO_PARSER_VERSION` overrides it (tests, pinned deployments).
+ */
+export function parserVersion(): string {
+  cachedVersion ??= process.env.NIANBAO_PARSER_VERSION || hashTree();
+  return cachedVersion;
+}
+let cachedVersion: string | undefined;
+
+function hashTree(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(root, dir)).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const rel = `${dir}/${name}`;
+      if (statSync(path.join(root, rel)).isDirectory()) walk(rel);
+      else if (/\.(?:ts|js|json)$/.test(name))
+        h.update(`${rel}\0`)
+          .update(readFileSync(path.join(root, rel)))
+          .update('\0');
+    }
+  };
+  for (const dir of ['parsers', 'src/read', 'src/extract']) walk(dir);
+  return `p-${h.digest('hex').slice(0, 12)}`;
+}
+
+/** The current parser version (see parserVersion()); kept as a constant for existing importers. */
+export const PARSER_VERSION = parserVersion();

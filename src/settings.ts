@@ -34,7 +34,10 @@ export const LIMITS = {
     maxRatio: 200,
   },
   fetch: {
+    /** Longest silence (connect, headers, between body chunks). */
     timeoutMs: 30_000,
+    /** Longest a whole request may take, however steadily a server drips bytes. */
+    deadlineMs: 120_000,
     maxBytes: 50 * MiB,
     maxRedirects: 5,
     retries: 3,
@@ -52,5 +55,14 @@ export const LIMITS = {
     maxAgencyLength: 40,
     /** Copies are matched by their printed values only when this many are non-zero. */
     minSignatureValues: 8,
+  },
+  crawl: {
+    /** Requests in flight at once across all hosts (each host is always one at a time). */
+    maxConnections: 64,
+    /** A store lock whose heartbeat is older than this belongs to a dead process and is taken over. */
+    lockStaleMs: 60_000,
+    lockHeartbeatMs: 10_000,
+    /** Years from which every source should have a report (the 2019 format revision). */
+    firstReportYear: 2019,
   },
 } as const;

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { Crawler, type CrawlOptions, type CrawlSummary } from '../crawl/crawl.ts';
+import { lockStore, type StoreLock } from '../crawl/lock.ts';
 import { loadRegistry } from '../crawl/registry.ts';
+import { LIMITS } from '../settings.ts';
 import { log } from '../log.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { queueFileFor } from '../store/paths.ts';
@@ -19,6 +21,8 @@ export interface CrawlCliOptions {
   maxRequests?: string | number;
   allowLoopback?: boolean;
   delay?: string | number;
+  /** Exit 0 when some (not all) sources failed. */
+  allowPartial?: boolean;
 }
 
 function crawlOptions(o: CrawlCliOptions): CrawlOptions {
@@ -35,32 +39,108 @@ function crawlOptions(o: CrawlCliOptions): CrawlOptions {
 }
 
 export function describeSummary(s: CrawlSummary): string {
-  return (
+  const lines = [
     `crawl #${s.run}${s.resumed ? ' (resumed)' : ''}${s.complete ? '' : ' (stopped at the request limit; run again to continue)'}: ` +
-    `found ${s.found} new URLs, fetched ${s.fetched}, unchanged ${s.unchanged}, changed ${s.changed}, new report versions ${s.newReports}, ` +
-    `withdrawn ${s.withdrawn}, failed ${s.failed}, skipped ${s.skipped} (robots), requests ${s.requests}; review items opened ${s.reviewOpened}`
-  );
+      `found ${s.found} new URLs, fetched ${s.fetched}, unchanged ${s.unchanged}, changed ${s.changed}, new report versions ${s.newReports}, ` +
+      `withdrawn ${s.withdrawn}, failed ${s.failed}, not ingested ${s.ingestFailed}, duplicates ${s.duplicates}, skipped ${s.skipped} (robots), ` +
+      `requests ${s.requests}; review items opened ${s.reviewOpened}`,
+  ];
+  for (const f of s.failedSources)
+    lines.push(`FAILED source ${f.id} (${f.agency}): all ${f.entries} entries failed; ${f.error}`);
+  for (const f of s.partialSources)
+    lines.push(`source ${f.id} (${f.agency}): ${f.failing} of ${f.entries} entries failed; ${f.error}`);
+  for (const h of s.unreachableHosts)
+    lines.push(`robots.txt unreachable: ${h.host}: ${h.reason} (its URLs are retried next run)`);
+  return lines.join('\n');
+}
+
+/**
+ * Exit status of a crawl: 1 when any source's entries all failed, a host was unreachable or a URL
+ * failed; with --allow-partial 0 unless nothing at all could be crawled.
+ */
+export function crawlExitCode(s: CrawlSummary, allowPartial: boolean, sources: number): number {
+  if (sources > 0 && s.failedSources.length === sources) return 1;
+  const problems = s.failedSources.length + s.unreachableHosts.length + s.failed + s.ingestFailed;
+  return problems > 0 && !allowPartial ? 1 : 0;
 }
 
 export async function runCrawl(o: CrawlCliOptions, extra: Partial<CrawlOptions> = {}): Promise<CrawlSummary> {
+  return (await crawlWithStatus(o, extra)).summary;
+}
+
+/** The `crawl` command: the summary on stderr, the exit status by crawlExitCode. */
+export async function crawlCommand(o: CrawlCliOptions): Promise<number> {
+  return (await crawlWithStatus(o)).status;
+}
+
+async function crawlWithStatus(
+  o: CrawlCliOptions,
+  extra: Partial<CrawlOptions> = {},
+): Promise<{ summary: CrawlSummary; status: number }> {
   const sources = await loadRegistry(o.sources);
   const store = await Store.openSqlite(o.db);
-  const bar = progress('crawl');
-  const crawler = new Crawler(store, sources, {
-    ...crawlOptions(o),
-    onProgress: (done, due, url) => bar.update(done, due, url),
-    ...extra,
-  });
+  let lock: StoreLock | null = null;
+  let crawler: Crawler | null = null;
   try {
+    lock = await lockStore(store, 'crawl');
+    const bar = progress('crawl');
+    crawler = new Crawler(store, sources, {
+      ...crawlOptions(o),
+      onProgress: (done, due, url) => bar.update(done, due, url),
+      ...extra,
+    });
     const summary = await crawler.run();
     bar.stop();
     const queue = queueFileFor(o.db);
     await withOutputErrors(queue, () => writeQueueFile(store, queue));
     process.stderr.write(`${describeSummary(summary)}\n`);
     log.info({ ...summary }, 'crawl finished');
-    return summary;
+    return { summary, status: crawlExitCode(summary, !!o.allowPartial, sources.length) };
   } finally {
-    await crawler.close();
+    await crawler?.close();
+    await lock?.release();
+    await store.close();
+  }
+}
+
+/** `nianbao sources status`: per source, how its crawls went and which report years it yielded. */
+export async function sourcesStatus(o: { db: string; json?: boolean }): Promise<number> {
+  const store = await Store.openSqlite(o.db);
+  try {
+    const lastYear = new Date().getUTCFullYear() - 1; // a year's report is published by the next January
+    const rows = (await store.sourceStatus()).map((r) => {
+      const expected = Array.from(
+        { length: Math.max(0, lastYear - LIMITS.crawl.firstReportYear + 1) },
+        (_, i) => LIMITS.crawl.firstReportYear + i,
+      );
+      return {
+        id: r.id,
+        agency: r.agency,
+        entry: JSON.parse(r.entry) as string[],
+        failing: r.consecutive_failures > 0,
+        last_run_at: r.last_run_at,
+        last_success_at: r.last_success_at,
+        consecutive_failures: r.consecutive_failures,
+        entries_failing: r.entries_failing,
+        last_error: r.last_error,
+        documents_found: r.documents_found,
+        years_found: r.years,
+        years_missing: expected.filter((y) => !r.years.includes(y)),
+      };
+    });
+    if (o.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else {
+      for (const r of rows)
+        process.stdout.write(
+          `${r.failing ? 'FAILING' : 'ok     '} ${r.id}\t${r.agency}\tlast run ${r.last_run_at ?? 'never'}, last success ${r.last_success_at ?? 'never'}, ` +
+            `${r.consecutive_failures} failures in a row, ${r.entries_failing} entries failing, ${r.documents_found} documents, ` +
+            `years ${r.years_found.join(' ') || 'none'}; missing ${r.years_missing.join(' ') || 'none'}` +
+            `${r.last_error ? `\n        ${r.last_error}` : ''}\n`,
+        );
+      if (!rows.length) process.stdout.write('no sources crawled yet\n');
+    }
+    return rows.some((r) => r.failing) ? 1 : 0;
+  } finally {
     await store.close();
   }
 }
@@ -76,6 +156,15 @@ export async function sourcesCheck(file: string): Promise<number> {
 /** Re-crawl on a cron schedule (croner) until interrupted; each run is a normal crawl. */
 export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promise<number> {
   await loadRegistry(o.sources); // fail now, not at 3 a.m.
+  // One schedule per store; each tick also takes the crawl lock (a manual crawl may be running).
+  const store = await Store.openSqlite(o.db);
+  let scheduleLock: StoreLock;
+  try {
+    scheduleLock = await lockStore(store, 'schedule');
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   let running = false;
   const job = new Cron(o.cron, { protect: true }, async () => {
     if (running) return;
@@ -97,6 +186,8 @@ export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promis
     process.once('SIGTERM', resolve);
   });
   job.stop();
+  await scheduleLock.release();
+  await store.close();
   return 0;
 }
 

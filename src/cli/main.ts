@@ -139,9 +139,9 @@ const crawlOpts = (c: Command) =>
     .option('--allow-loopback', 'allow 127.0.0.1 / ::1 targets (tests, the demo); private ranges are always refused')
     .option(...dbOption);
 
-crawlOpts(
-  program.command('crawl').description("discover, fetch and ingest the reports of the registry's sites"),
-).action(act(async (opts) => ((await (await crawlCli()).runCrawl(opts)).failed ? 1 : 0)));
+crawlOpts(program.command('crawl').description("discover, fetch and ingest the reports of the registry's sites"))
+  .option('--allow-partial', 'exit 0 when only some sources failed (they are still named in the summary)')
+  .action(act(async (opts) => (await crawlCli()).crawlCommand(opts)));
 
 crawlOpts(program.command('run').description('crawl, then export the data package'))
   .option('--format <format>', 'csv | jsonl | parquet', 'csv')
@@ -176,6 +176,27 @@ program
   .description('validate a source registry (JSON)')
   .argument('<file>')
   .action(act(async (file: string) => (await crawlCli()).sourcesCheck(file)));
+program.commands
+  .find((c) => c.name() === 'sources')!
+  .command('status')
+  .description(
+    'per source: last run, last success, failures in a row, entries failing, documents and report years found, years missing (exit 1 when any is failing)',
+  )
+  .option('--json', 'JSON output')
+  .option(...dbOption)
+  .action(act(async (opts: { db: string; json?: boolean }) => (await crawlCli()).sourcesStatus(opts)));
+
+program
+  .command('reprocess')
+  .description(
+    'read stored documents again with the current parser (no fetching), re-run the rules, update the review queue',
+  )
+  .option('--all', 'every document not yet read by the current parser (the default)')
+  .option('--older-than <version>', 'only documents last read by a parser version first used before this one')
+  .option('--agency <name>')
+  .option('--year <year>')
+  .option(...dbOption)
+  .action(act(async (opts) => (await import('./reprocess.ts')).runReprocess(opts)));
 
 program
   .command('coverage')

@@ -85,8 +85,10 @@ function detailOf(s: Seen): string | null {
 export async function computeCoverage(
   store: Store,
   filter: CoverageFilter = {},
-  sources: CoverageSource[] = [],
+  /** The registry sources and their crawl health (default: the store's, from the crawls). */
+  given?: CoverageSource[],
 ): Promise<CoverageRow[]> {
+  const sources = given ?? (await store.sourceHealth());
   const until = filter.until ?? new Date().getUTCFullYear() - 1;
   const bySource = await store.reportsBySource();
   const sourceOf = new Map<number, string>();

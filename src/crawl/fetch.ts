@@ -11,6 +11,8 @@ export const USER_AGENT = `nianbao/0.1 (+${process.env.NIANBAO_CONTACT ?? 'https
 export interface FetchOptions {
   userAgent: string;
   timeoutMs: number;
+  /** Total time one request (headers and body) may take. */
+  deadlineMs: number;
   maxBytes: number;
   maxRedirects: number;
   retries: number;
@@ -166,7 +168,7 @@ export class Fetcher {
     res.body = null;
     const literal = checkLiteralHost(url, this.opts.allowLoopback);
     if (literal) {
-      res.error = `refused: ${literal}`;
+      res.error = `refused to connect to ${new URL(url).hostname}: ${literal}`;
       return { retryable: false };
     }
     const headers: Record<string, string> = {
@@ -178,6 +180,9 @@ export class Fetcher {
     if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
     await hooks.before(url);
     const t0 = performance.now();
+    // The idle timeouts do not bound a server that drips a byte every few seconds: the deadline does.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.opts.deadlineMs);
     try {
       const r = await request(url, {
         method: 'GET',
@@ -185,6 +190,7 @@ export class Fetcher {
         dispatcher: this.agent,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
+        signal: deadline.signal,
       });
       res.status = r.statusCode;
       res.contentType = header(r.headers, 'content-type');
@@ -230,11 +236,17 @@ export class Fetcher {
       return { retryable: false };
     } catch (e) {
       hooks.after(url, performance.now() - t0, true);
+      if (deadline.signal.aborted) {
+        res.error = `deadline: no complete response within ${this.opts.deadlineMs / 1000} s`;
+        return { retryable: false };
+      }
       const err = e as Error & { code?: string; cause?: Error };
       const blocked =
         err instanceof BlockedAddressError || err.cause instanceof BlockedAddressError || err.code === 'EBLOCKED';
       res.error = blocked ? (err.cause?.message ?? err.message) : `${err.code ?? err.name}: ${err.message}`;
       return { retryable: !blocked };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -30,13 +30,22 @@ export class HostThrottle {
     return Math.max(this.delay, this.floor);
   }
 
+  /** When (epoch ms) the host may be asked again; 0 before its first request. */
+  get readyAt(): number {
+    return this.last ? this.last + this.currentDelay : 0;
+  }
+
   /**
    * Wait until this host may be asked again. The delay counts from the end of the previous
-   * response, so the gap the server sees between two requests is never shorter than the delay.
+   * response, so the gap the server sees between two requests is never shorter than the delay
+   * (however late the server noticed the previous one).
    */
   async before(): Promise<void> {
-    const wait = this.last + this.currentDelay - Date.now();
-    if (this.last && wait > 0) await sleep(wait);
+    for (;;) {
+      const wait = this.last + this.currentDelay - Date.now();
+      if (!this.last || wait <= 0) return;
+      await sleep(wait); // the delay may have grown meanwhile (robots.txt Crawl-delay)
+    }
   }
 
   /** AutoThrottle: move halfway towards latency / target concurrency; never faster after an error. */
@@ -46,5 +55,46 @@ export class HostThrottle {
     let next = (this.delay + target) / 2;
     if (failed) next = Math.max(next, this.delay);
     this.delay = Math.min(this.opts.maxDelayMs, Math.max(this.floor, next));
+  }
+}
+
+/**
+ * The politeness state of every host, behind the interface the scheduler uses: in memory for one
+ * process now; a store-backed lease table can implement it for a fleet of crawlers.
+ */
+export interface HostPoliteness {
+  /** When (epoch ms) the host may next be asked; 0 when it may be asked now. */
+  readyAt(host: string): number;
+  /** Called before every request: waits until the host may be asked. */
+  before(host: string): Promise<void>;
+  /** Called after every response (or failure): the latency feeds AutoThrottle. */
+  after(host: string, latencyMs: number, failed: boolean): void;
+  /** robots.txt Crawl-delay, in milliseconds. */
+  setCrawlDelay(host: string, ms: number): void;
+}
+
+export class LocalPoliteness implements HostPoliteness {
+  private readonly hosts = new Map<string, HostThrottle>();
+  constructor(private readonly opts: ThrottleOptions = DEFAULT_THROTTLE) {}
+
+  private of(host: string): HostThrottle {
+    let t = this.hosts.get(host);
+    if (!t) {
+      t = new HostThrottle(this.opts);
+      this.hosts.set(host, t);
+    }
+    return t;
+  }
+  readyAt(host: string): number {
+    return this.hosts.get(host)?.readyAt ?? 0;
+  }
+  before(host: string): Promise<void> {
+    return this.of(host).before();
+  }
+  after(host: string, latencyMs: number, failed: boolean): void {
+    this.of(host).after(latencyMs, failed);
+  }
+  setCrawlDelay(host: string, ms: number): void {
+    this.of(host).crawlDelayMs = ms;
   }
 }

@@ -45,7 +45,8 @@ export class BlockedAddressError extends Error {
 /** Why an address may not be contacted, or null when it may. */
 export function blockedReason(address: string, allowLoopback: boolean): string | null {
   const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-  if (loopback.check(address, family)) return allowLoopback ? null : `loopback address ${address}`;
+  if (loopback.check(address, family))
+    return allowLoopback ? null : `loopback address ${address}: use --allow-loopback`;
   if (family === 'ipv6' && address.toLowerCase().startsWith('::ffff:')) {
     const v4 = address.slice(7);
     if (isIP(v4) === 4) return blockedReason(v4, allowLoopback);

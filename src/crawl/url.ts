@@ -1,12 +1,19 @@
 // URL normalisation, site scope and crawl-trap guards.
 import { LIMITS } from '../settings.ts';
 
-/** Default index pages that name the same resource as their folder. */
-const DEFAULT_PAGES = /\/(?:index|default)\.(?:html?|shtml|jsp|aspx?|php)$/i;
-/** Query parameters that never change content (tracking, cache busting). */
-const NOISE_PARAMS = /^(?:utm_\w+|_|t|timestamp|rand|random|spm|from)$/i;
+/**
+ * Query parameters that only track a visitor and never select content. Cache-busters such as `t` or
+ * `rand` are not here: on some CMSs they are real parameters, and a spelling we cannot prove equal
+ * is left alone (content hashes catch the duplicates instead).
+ */
+const TRACKING_PARAMS = /^(?:utm_[a-z]+|spm|from_?source|share_?token)$/i;
 
-/** One spelling per resource: lower-case host, no fragment, no default port, sorted query, no index page. */
+/**
+ * One spelling per resource, changing only what cannot change the resource: scheme and host case,
+ * a default port, the fragment, the case of percent-escapes, known tracking parameters. Path
+ * segments (`index.html`, `//`, order) and the order of the query stay as the site wrote them:
+ * many government CMSs serve `…/index.html` and answer `…/` with 404.
+ */
 export function normalizeUrl(raw: string, base?: string): string | null {
   let u: URL;
   try {
@@ -18,13 +25,26 @@ export function normalizeUrl(raw: string, base?: string): string | null {
   u.hash = '';
   u.hostname = u.hostname.toLowerCase();
   if ((u.protocol === 'http:' && u.port === '80') || (u.protocol === 'https:' && u.port === '443')) u.port = '';
-  const params = [...u.searchParams.entries()]
-    .filter(([k]) => !NOISE_PARAMS.test(k))
-    .sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)));
-  u.search = params.length ? `?${new URLSearchParams(params).toString()}` : '';
-  u.pathname = u.pathname.replace(/\/{2,}/g, '/').replace(DEFAULT_PAGES, '/');
+  if (u.search) {
+    const kept = u.search
+      .slice(1)
+      .split('&')
+      .filter((p) => p !== '' && !TRACKING_PARAMS.test(decodeParam(p.split('=')[0]!)));
+    u.search = kept.length ? `?${kept.join('&')}` : '';
+  }
+  u.pathname = upperEscapes(u.pathname);
+  u.search = upperEscapes(u.search);
   return u.toString();
 }
+
+const upperEscapes = (s: string): string => s.replace(/%[0-9a-f]{2}/gi, (e) => e.toUpperCase());
+const decodeParam = (k: string): string => {
+  try {
+    return decodeURIComponent(k.replace(/\+/g, ' '));
+  } catch {
+    return k;
+  }
+};
 
 /** The site a URL belongs to: its host without a leading "www.". */
 export const siteOf = (url: string): string => new URL(url).hostname.replace(/^www\./, '');

@@ -2,7 +2,7 @@
 // review queue. Each document commits on its own, so a crash loses nothing already committed and
 // a re-run finishes the job.
 import { readFile, stat } from 'node:fs/promises';
-import { PARSER_VERSION } from '../../parsers/index.ts';
+import { parserVersion as currentParserVersion } from '../../parsers/index.ts';
 import { ensureBodies } from '../bodies/resolve.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
@@ -57,7 +57,7 @@ export async function ingestBytes(
   bytes: Uint8Array,
   src: BytesSource,
   at: string,
-  parserVersion = PARSER_VERSION,
+  parserVersion = currentParserVersion(),
 ): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
   const sha = sha256(bytes);
   const isNewDocument = await store.transaction((trx) =>
@@ -132,7 +132,9 @@ export async function recheck(
   }
   const sum = { opened: 0, reopened: 0, resolved: 0, reports: ids.size };
   for (const id of ids) {
+    const checked = (await store.report(id))?.current_run_id ?? null;
     const s = await evaluateReport(store, id, at);
+    if (checked !== null) await store.markChecked(id, checked);
     sum.opened += s.opened;
     sum.reopened += s.reopened;
     sum.resolved += s.resolved;

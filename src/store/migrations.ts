@@ -259,6 +259,47 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         );
       },
     },
+    '0300_crawl_health': {
+      async up(db: Kysely<unknown>) {
+        // Per-source health: what the last runs of each registry source found, and why they failed.
+        await db.schema
+          .createTable('sources')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agency', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('level', 'text')
+          .addColumn('region_code', 'text')
+          .addColumn('parent', 'text')
+          .addColumn('last_run_id', 'integer')
+          .addColumn('last_run_at', 'text')
+          .addColumn('last_success_at', 'text')
+          .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('entries_failing', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .addColumn('documents_found', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        // Advisory locks on the store (one crawl at a time): owner, and a heartbeat so a killed
+        // process's lock can be recognised as stale.
+        await db.schema
+          .createTable('store_locks')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('pid', 'integer', (c) => c.notNull())
+          .addColumn('hostname', 'text', (c) => c.notNull())
+          .addColumn('acquired_at', 'text', (c) => c.notNull())
+          .addColumn('heartbeat_at', 'text', (c) => c.notNull())
+          .execute();
+        // The run whose rules were last evaluated: a report whose current run differs needs a recheck
+        // (a crawl or reprocess killed between saving a run and checking it).
+        await db.schema.alterTable('reports').addColumn('checked_run_id', 'integer').execute();
+        await (db as Kysely<{ reports: { checked_run_id: number | null; current_run_id: number | null } }>)
+          .updateTable('reports')
+          .set((eb) => ({ checked_run_id: eb.ref('current_run_id') }))
+          .execute();
+        await db.schema.createIndex('frontier_host').on('frontier').columns(['host', 'run_id']).execute();
+        await db.schema.createIndex('frontier_source').on('frontier').columns(['source_id', 'depth']).execute();
+      },
+    },
   };
 }
 

@@ -39,6 +39,8 @@ export interface ReportsTable {
   body_id?: string | null;
   /** Where `agency` came from: document | referrer | registry | copy (null: not identified) */
   agency_source: string | null;
+  /** The run whose rules were last evaluated (0300_crawl_health); differs from current_run_id until rechecked. */
+  checked_run_id?: number | null;
 }
 
 export interface RunsTable {
@@ -242,4 +244,35 @@ export interface Database {
   body_identities: BodyIdentitiesTable;
   body_aliases: BodyAliasesTable;
   body_events: BodyEventsTable;
+  sources: SourcesTable;
+  store_locks: StoreLocksTable;
+}
+
+/** A registry source and its crawl health (0300_crawl_health). */
+export interface SourcesTable {
+  id: string;
+  agency: string;
+  /** The entry URLs, JSON array. */
+  entry: string;
+  level: string | null;
+  region_code: string | null;
+  parent: string | null;
+  last_run_id: number | null;
+  last_run_at: string | null;
+  /** The last run in which at least one entry answered. */
+  last_success_at: string | null;
+  /** Runs in a row in which every entry failed. */
+  consecutive_failures: Generated<number>;
+  entries_failing: Generated<number>;
+  last_error: string | null;
+  documents_found: Generated<number>;
+}
+
+export interface StoreLocksTable {
+  name: string;
+  owner: string;
+  pid: number;
+  hostname: string;
+  acquired_at: string;
+  heartbeat_at: string;
 }

@@ -25,6 +25,18 @@ function completed(db: string): string[] {
   }
 }
 
+/** Report pages and attachments marked done whose bytes have no extraction run (must be none). */
+function doneWithoutRun(db: string): string[] {
+  const d = new SQLite(db, { readonly: true, fileMustExist: true });
+  const rows = d
+    .prepare(
+      "select url from frontier f where kind != 'list' and state = 'done' and not exists (select 1 from runs r where r.sha256 = f.sha256)",
+    )
+    .all() as Array<{ url: string }>;
+  d.close();
+  return rows.map((r) => r.url);
+}
+
 describe('crawl crash safety', () => {
   it('kill -9 mid-crawl, re-run: finishes without refetching completed URLs', async () => {
     const site = await startSite({ reports: demoReports(16), perPage: 4, latency: () => 30 });
@@ -45,6 +57,7 @@ describe('crawl crash safety', () => {
       await exited;
       const done = new Set(completed(db));
       expect(done.size).toBeGreaterThanOrEqual(6);
+      expect(doneWithoutRun(db)).toEqual([]);
       const cut = site.requests.length;
       const { stderr } = await exec(process.execPath, args);
       expect(stderr).toMatch(/crawl #1 \(resumed\)/);
@@ -55,6 +68,7 @@ describe('crawl crash safety', () => {
       expect(again).toEqual([]);
       const reports = completed(db).filter((p) => /\/t\d+_\d+\.html$/.test(p));
       expect(reports).toHaveLength(16);
+      expect(doneWithoutRun(db)).toEqual([]);
     } finally {
       await site.close();
     }

@@ -11,15 +11,26 @@ import { blockedReason } from '../../src/crawl/ssrf.ts';
 import { inScope, normalizeUrl, trapReason } from '../../src/crawl/url.ts';
 
 describe('URLs', () => {
-  it('normalises spellings of one resource to one URL', () => {
+  it('normalises only what cannot change the resource', () => {
     const same = [
       'http://WWW.X.gov.cn:80/a/index.html#top',
-      'http://www.x.gov.cn/a/',
-      'http://www.x.gov.cn//a/default.htm',
-      'http://www.x.gov.cn/a/?utm_source=y',
+      'HTTP://www.x.gov.cn/a/index.html',
+      'http://www.x.gov.cn/a/index.html?utm_source=y&spm=1.2',
     ];
-    expect(new Set(same.map((u) => normalizeUrl(u)))).toEqual(new Set(['http://www.x.gov.cn/a/']));
-    expect(normalizeUrl('?b=2&a=1', 'http://x.gov.cn/l.jsp')).toBe(normalizeUrl('http://x.gov.cn/l.jsp?a=1&b=2'));
+    expect(new Set(same.map((u) => normalizeUrl(u)))).toEqual(new Set(['http://www.x.gov.cn/a/index.html']));
+    expect(normalizeUrl('http://x.gov.cn/%e5%b9%b4%e6%8a%a5.html')).toBe('http://x.gov.cn/%E5%B9%B4%E6%8A%A5.html');
+    // What could name another resource stays as written.
+    const distinct = [
+      'http://www.x.gov.cn/a/',
+      'http://www.x.gov.cn/a/index.html',
+      'http://www.x.gov.cn/a/default.htm',
+      'http://www.x.gov.cn//a/index.html',
+      'http://www.x.gov.cn/a/index.html?t=2',
+      'http://www.x.gov.cn/a/index.html?b=2&a=1',
+      'http://www.x.gov.cn/a/index.html?a=1&b=2',
+    ];
+    expect(new Set(distinct.map((u) => normalizeUrl(u))).size).toBe(distinct.length);
+    expect(normalizeUrl('?b=2&a=1&utm_medium=x', 'http://x.gov.cn/l.jsp')).toBe('http://x.gov.cn/l.jsp?b=2&a=1');
     expect(normalizeUrl('javascript:void(0)', 'http://x.gov.cn/')).toBeNull();
     expect(normalizeUrl('mailto:a@b.c')).toBeNull();
   });

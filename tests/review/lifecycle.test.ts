@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PARSER_VERSION } from '../../parsers/index.ts';
 import { exportRows } from '../../src/export/cells.ts';
 import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
 import { effectiveRecord } from '../../src/review/effective.ts';
@@ -53,7 +54,7 @@ describe('review lifecycle', () => {
     expect(await store.item(item!.id)).toMatchObject({ status: 'decided', decision: 'publisher-error' });
     expect((await store.events(item!.id)).map((e) => e.event)).toEqual(['opened', 'decided']);
     const report1 = await store.report(item!.report_id);
-    expect((await store.runsOf(report1!.id)).map((r) => r.parser_version)).toEqual(['0.1.0', '9.9.9']); // the old run is kept
+    expect((await store.runsOf(report1!.id)).map((r) => r.parser_version)).toEqual([PARSER_VERSION, '9.9.9']); // the old run is kept
   });
 
   it('new bytes with different evidence reopen the decided item, with its history', async () => {
