@@ -71,9 +71,10 @@ reviewCmd
   .requiredOption('--as <decision>', 'publisher-error | extraction-error | false-alarm')
   .option('--note <text>')
   .option('--who <name>', 'the reviewer (default: $NIANBAO_USER or the login name)')
+  .option('--expect <version>', 'refuse if the item changed since this version (the `version` of review show --json)')
   .option(...dbOption)
   .action(
-    act(async (id: string, opts: { db: string; as: string; note?: string; who?: string }) =>
+    act(async (id: string, opts: { db: string; as: string; note?: string; who?: string; expect?: string }) =>
       (await review()).reviewDecide(Number(id), opts),
     ),
   );
