@@ -43,4 +43,14 @@ export const LIMITS = {
   },
   throttle: { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 },
   url: { maxLength: 300, maxQueryParams: 6, maxPathSegments: 12 },
+  /** The review desk (`nianbao serve`). */
+  serve: {
+    /** PDF pages are drawn at this resolution for the source pane. */
+    renderDpi: 96,
+    renderTimeoutMs: 20_000,
+    /** Rendered pages kept in memory. */
+    renderCacheEntries: 200,
+    /** Queue items per page (at most 500 through ?limit=). */
+    pageSize: 50,
+  },
 } as const;

@@ -155,6 +155,16 @@ program
   .action(act(async (file: string) => (await crawlCli()).sourcesCheck(file)));
 
 program
+  .command('serve')
+  .description('the review desk in the browser: queue, items beside their source, reports, coverage, JSON under /api')
+  .option('--host <address>', 'address to listen on (a non-loopback address needs --token)', '127.0.0.1')
+  .option('--port <port>', 'port', '8080')
+  .option('--token <token>', 'require this token (bearer header or login form); default $NIANBAO_TOKEN')
+  .option('--who <name>', 'the reviewer recorded on decisions (default: $NIANBAO_USER or the login name)')
+  .option(...dbOption)
+  .action(act(async (opts) => (await import('./serve.ts')).runServe(opts)));
+
+program
   .command('rules')
   .description('list the rules the checks run')
   .action(
