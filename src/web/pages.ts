@@ -53,7 +53,7 @@ export function layout(
   body: Markup,
 ): string {
   return h`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${o.title} · nianbao</title>
-<meta name="referrer" content="no-referrer"><style nonce="${o.nonce}">${trusted(CSS)}</style></head>
+<meta name="referrer" content="same-origin"><style nonce="${o.nonce}">${trusted(CSS)}</style></head>
 <body><header><strong>nianbao 审核</strong><a href="/">队列</a><a href="/coverage">覆盖</a>${
     o.who ? h`<span class="who">审核人：${o.who}</span>` : ''
   }</header><main>${body}</main>${o.script ? h`<script nonce="${o.nonce}">${trusted(o.script)}</script>` : ''}</body></html>`
@@ -100,7 +100,7 @@ const QUEUE_SCRIPT = `
     else if (e.key === 'k') sel(i - 1);
     else if (e.key === 'o' || e.key === 'Enter') location.href = r.dataset.href;
     else if (e.key === 'c') location.href = r.dataset.href + '#correct';
-    else if (as[e.key]) { form.elements.item.value = r.dataset.id + ':' + r.dataset.version; form.elements.as.value = as[e.key]; form.submit(); }
+    else if (as[e.key]) { form.querySelector('input[name=item]').value = r.dataset.id + ':' + r.dataset.version; form.querySelector('input[name=as]').value = as[e.key]; form.submit(); }
     else return;
     e.preventDefault();
   });

@@ -34,6 +34,13 @@ export interface ServeOptions {
 type Env = { Variables: { nonce: string; who: string | null; session: string } };
 
 const SHA = /^[0-9a-f]{64}$/;
+const hostOf = (origin: string): string | null => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+};
 const int = (s: string | undefined): number | undefined =>
   s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : undefined;
 
@@ -54,7 +61,8 @@ export function createApp(o: ServeOptions): Hono<Env> {
       return c.text('nianbao: this desk answers on a loopback address only\n', 421);
     c.set('nonce', newNonce());
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own forms.
+    c.header('Referrer-Policy', 'same-origin');
     c.header('Cache-Control', 'no-store');
     const path = new URL(c.req.url).pathname;
     const cookie = getCookie(c, SESSION_COOKIE) ?? null;
@@ -67,8 +75,9 @@ export function createApp(o: ServeOptions): Hono<Env> {
     }
     if (c.req.method === 'POST') {
       // Same-origin forms only; the CSRF token is checked per route after the body is read.
+      // An opaque origin ("null": a sandboxed frame, a report's form) is refused too.
       const origin = c.req.header('origin');
-      if (origin && new URL(origin).host !== c.req.header('host'))
+      if (origin !== undefined && hostOf(origin) !== c.req.header('host'))
         return c.text('nianbao: cross-origin POST refused\n', 403);
     }
     await next();
