@@ -124,7 +124,7 @@ async function hitInFrame(page: Page) {
   const hit = frame.locator('#nianbao-hit');
   await hit.waitFor();
   const outline = await hit.evaluate((el) => getComputedStyle(el).outlineStyle);
-  return { text: (await hit.innerText()).trim(), outline };
+  return { text: ((await hit.textContent()) ?? '').trim(), outline };
 }
 
 describe.skipIf(!haveTools)('review desk in Chromium', () => {
@@ -142,7 +142,7 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
     expect(await rows.first().getAttribute('data-id')).toBe(String(ids.html));
     // Messages use printed names, never canonical keys.
     await page.goto(`${base}/?agency=${encodeURIComponent('网页')}`);
-    const text = await page.locator('#queue').innerText();
+    const text = await page.locator('#queue').textContent();
     expect(text).toContain('行政复议');
     expect(text).not.toMatch(/new_received|natural_person|table[234]/);
     await page.goto(`${base}/`);
@@ -153,7 +153,7 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
   it('HTML report: the source pane scrolls to and highlights the flagged cell', async () => {
     const page = await newPage();
     await page.goto(`${base}/items/${ids.html}`);
-    expect(await page.locator('#message').innerText()).toContain('行政复议');
+    expect(await page.locator('#message').textContent()).toContain('行政复议');
     const v = await new ReviewService(store).show(ids.html!);
     const shown = v.involved.find((i) => i.cell?.source.table_index !== null)!;
     const hit = await hitInFrame(page);
@@ -225,8 +225,8 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
     await page.click('#decide button[value="publisher-error"]');
     await page.waitForURL(/done=1/);
     await page.reload();
-    expect(await page.locator('h1').innerText()).toContain('publisher-error');
-    expect(await page.locator('#history').innerText()).toContain('desk-tester');
+    expect(await page.locator('h1').textContent()).toContain('publisher-error');
+    expect(await page.locator('#history').textContent()).toContain('desk-tester');
     const { stdout } = await run(process.execPath, [
       'bin/nianbao.js',
       'review',
@@ -247,7 +247,7 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
     await form.locator('button').click();
     await page.waitForURL(/corrected=/);
     await page.reload();
-    expect(await page.locator('h1').innerText()).toContain('已解决');
+    expect(await page.locator('h1').textContent()).toContain('已解决');
     expect(await page.locator('td.hit', { hasText: '10✎' }).count()).toBe(1);
     const { stdout: again } = await run(process.execPath, [
       'bin/nianbao.js',
@@ -270,7 +270,7 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
     await f2.locator('input[name=value]').fill('-3');
     await f2.locator('input[name=note]').fill('x');
     await f2.locator('button').click();
-    expect(await page.locator('.err').innerText()).toContain('negative');
+    expect(await page.locator('.err').textContent()).toContain('negative');
     await page.close();
   });
 
