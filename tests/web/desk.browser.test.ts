@@ -12,16 +12,18 @@ import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRows } from '../../src/export/cells.ts';
+import { ocrAvailable } from '../../src/read/ocr.ts';
 import { ReviewService } from '../../src/review/service.ts';
 import { Store } from '../../src/store/store.ts';
 import { createApp } from '../../src/web/server.ts';
 import { hasCjkFont, renderPdf } from '../render/pdf.ts';
+import { imageOnlyPdf } from '../render/scan.ts';
 import { badCells, htmlReport, ingestAll, textReport } from './helpers.ts';
 import { PLAIN } from '../../src/demo/layout.ts';
 
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
-const haveTools = existsSync(CHROMIUM) && hasCjkFont() && existsSync('/usr/bin/pdftoppm');
+const haveTools = existsSync(CHROMIUM) && hasCjkFont() && existsSync('/usr/bin/pdftoppm') && ocrAvailable();
 if (!haveTools) {
   if (process.env.CI === 'true')
     throw new Error(`browser tests need ${CHROMIUM}, fonts-wqy-microhei and poppler-utils (CI=true)`);
@@ -82,16 +84,25 @@ beforeAll(async () => {
     { version: 'v2021', agency: '测试市版式局', year: 2024, cells: badCells() },
     { ...PLAIN, filledBorders: false, splitTables: false },
   );
-  const [html, text, pdfId, evil] = await ingestAll(store, [
+  const scan = await imageOnlyPdf(
+    await renderPdf(
+      { version: 'v2021', agency: '测试市扫描局', year: 2024, cells: badCells() },
+      { ...PLAIN, filledBorders: false, splitTables: false },
+    ),
+  );
+  const [html, text, pdfId, evil, scanId] = await ingestAll(store, [
     ['html.html', htmlReport('测试市网页局')],
     ['text.txt', textReport('测试市文本局')],
     ['pdf.pdf', pdf],
     ['evil.html', hostile(port)],
+    ['scan.pdf', scan],
   ]);
   for (const [k, reportId] of Object.entries({ html, text, pdf: pdfId, evil })) {
     const items = await store.listItems({ rule: 'T4-1' });
     ids[k] = items.find((i) => i.report_id === reportId)!.id;
   }
+  // A scan's tables are always queued (E-OCR): its item names the OCR cells.
+  ids.scan = (await store.listItems({ rule: 'E-OCR' })).find((i) => i.report_id === scanId)!.id;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -215,6 +226,31 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
       { b: box!, f: frame! },
     );
     expect(darkness.inBox).toBeGreaterThan(darkness.page * 1.5);
+    await page.close();
+  });
+
+  it('scan: the page image with the OCR cell outlined, its crop and its confidence', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/items/${ids.scan}`);
+    const v = await new ReviewService(store).show(ids.scan!);
+    const cell = v.involved.find((i) => i.cell?.source.ocr)!.cell!;
+    const img = page.locator('.pageimg img');
+    await expect
+      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+      .toBeGreaterThan(100);
+    const box = await page.locator('#bbox').boundingBox();
+    expect(box!.width).toBeGreaterThan(3);
+    const crop = page.locator('.crop img');
+    await expect
+      .poll(() => crop.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
+      .toBeGreaterThan(100);
+    const cropBox = await page.locator('.crop').boundingBox();
+    const [x0, y0, x1, y1] = cell.source.bbox!;
+    expect(Math.round(cropBox!.width)).toBeGreaterThanOrEqual(Math.round(x1 - x0));
+    expect(Math.round(cropBox!.height)).toBeGreaterThanOrEqual(Math.round(y1 - y0));
+    expect(await page.locator('#source').textContent()).toContain(
+      `置信度 ${Math.round(cell.source.confidence! * 100)}%`,
+    );
     await page.close();
   });
 
