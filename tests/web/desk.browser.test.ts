@@ -31,6 +31,14 @@ if (!haveTools) {
 }
 const DOCS = path.resolve('docs');
 
+/** Four table-3 rows whose 总计 is left blank: four T3-3 items on one table of one report (a group). */
+function blankTotals(): Map<string, string> {
+  const cells = badCells();
+  for (const row of ['carried_over', 'results.partially_granted', 'results.withheld.state_secret', 'carried_forward'])
+    cells.set(`table3|${row}|total`, '');
+  return cells;
+}
+
 let store: Store;
 let db: string;
 let browser: Browser;
@@ -96,6 +104,7 @@ beforeAll(async () => {
     ['pdf.pdf', pdf],
     ['evil.html', hostile(port)],
     ['scan.pdf', scan],
+    ['group.html', htmlReport('测试市分组局', blankTotals())],
   ]);
   for (const [k, reportId] of Object.entries({ html, text, pdf: pdfId, evil })) {
     const items = await store.listItems({ rule: 'T4-1' });
@@ -307,6 +316,24 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
     await f2.locator('input[name=note]').fill('x');
     await f2.locator('button').click();
     expect(await page.locator('.err').textContent()).toContain('negative');
+    await page.close();
+  });
+
+  it('decides a group of related items together', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/?agency=${encodeURIComponent('分组')}&rule=T3-3`);
+    const group = page.locator('tr.grp');
+    expect(await group.count()).toBe(1);
+    const members = await page
+      .locator('tr.item')
+      .evaluateAll((rows) => rows.map((r) => Number((r as HTMLElement).dataset.id)));
+    expect(members.length).toBeGreaterThanOrEqual(4);
+    expect(await group.textContent()).toContain(`${members.length} 项同组`);
+    await group.locator('button[value="false-alarm"]').click();
+    await page.waitForURL(/done=/);
+    const decided = await store.itemsByIds(members);
+    expect(decided.map((i) => i.decision)).toEqual(members.map(() => 'false-alarm'));
+    expect(await page.locator('tr.item').count()).toBe(0);
     await page.close();
   });
 
