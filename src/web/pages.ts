@@ -335,7 +335,7 @@ ${
 </tbody></table>
 <h2>副本与提取</h2><table><thead><tr><th>运行</th><th>解析器版本</th><th>媒介</th><th>大小</th><th>sha256</th><th>位置</th><th>时间</th></tr></thead><tbody>${copies.map(
     (c) =>
-      h`<tr><td>${c.run_id}${c.run_id === report.current_run_id ? ' (当前)' : ''}</td><td>${c.parser_version}</td><td>${c.media}</td><td>${c.size}</td><td><code>${c.sha256.slice(0, 12)}…</code></td><td>${c.locations.map((l) => h`<div>${l}</div>`)}</td><td>${c.created_at}</td></tr>`,
+      h`<tr><td>${c.run_id}${c.run_id === report.current_run_id ? ' (当前)' : ''}</td><td>${c.parser_version}</td><td>${c.media}</td><td>${c.size}</td><td><a href="${copyHref(c.sha256, c.media)}"><code>${c.sha256.slice(0, 12)}…</code></a></td><td>${c.locations.map((l) => h`<div>${l}</div>`)}</td><td>${c.created_at}</td></tr>`,
   )}</tbody></table>
 <h2>发现 (${items.length})</h2><table><tbody>${items.map(
     (i) =>
@@ -345,6 +345,10 @@ ${corrections.length ? h`<h2>更正</h2><ul>${corrections.map((c) => h`<li>${c.a
 ${tables.map((g) => h`<h2>${TABLE_NAMES[g.table]}</h2>${gridTable(g)}`)}`;
   return layout({ title: `报告 #${report.id}`, nonce: o.nonce, who: o.who }, body);
 }
+
+/** Where a copy can be seen: the inert view (HTML, text, Word) or its first page drawn (PDF). */
+const copyHref = (sha: string, media: string): string =>
+  media === 'pdf' ? `/documents/${sha}/page/1.png` : `/documents/${sha}/view`;
 
 // ------------------------------------------------------------------ coverage
 

@@ -19,7 +19,7 @@ import {
   type SourcePane,
 } from './pages.ts';
 import { Guard, isLoopback, newNonce, pageCsp, SESSION_COOKIE, sourceCsp } from './security.ts';
-import { decodeForView, docxHtml, PageRenderer, sourceHtml, sourceText } from './source.ts';
+import { decodeForView, docText, docxHtml, PageRenderer, sourceHtml, sourceText } from './source.ts';
 
 export interface ServeOptions {
   service: ReviewService;
@@ -261,6 +261,7 @@ export function createApp(o: ServeOptions): Hono<Env> {
     const nonce = c.get('nonce');
     let html: string;
     if (media === 'docx') html = sourceHtml(await docxHtml(bytes), at, nonce);
+    else if (media === 'doc') html = sourceText(await docText(bytes), at.line, nonce);
     else if (media === 'html' || media === 'txt') {
       const d = decodeForView(bytes, media);
       html = d.html ? sourceHtml(d.text, at, nonce) : sourceText(d.text, at.line, nonce);
@@ -359,7 +360,13 @@ export function createApp(o: ServeOptions): Hono<Env> {
   return app;
 }
 
+/** The cell shown first: the least confident OCR reading, else the first cell with a position. */
 const firstWithSource = (cells: Array<Cell | null>): number => {
+  let best = -1;
+  cells.forEach((c, k) => {
+    if (c?.source.ocr && (best < 0 || (c.source.confidence ?? 1) < (cells[best]!.source.confidence ?? 1))) best = k;
+  });
+  if (best >= 0) return best;
   const k = cells.findIndex(
     (c) => c && (c.source.page !== null || c.source.table_index !== null || c.source.line !== null),
   );
@@ -376,13 +383,14 @@ async function sourcePaneFor(
   if (!sha || !media) return { kind: 'none', why: '没有文档' };
   if (!cell) return { kind: 'none', why: '文档中没有此单元格（可能是未读出的行或表）' };
   const s = cell.source;
-  if (media === 'html' || media === 'txt' || media === 'docx') {
+  if (media === 'html' || media === 'txt' || media === 'docx' || media === 'doc' || media === 'wps') {
     if (s.table_index === null && s.line === null) return { kind: 'none', why: '此单元格没有原文位置' };
     const p = new URLSearchParams();
-    if (s.table_index !== null) p.set('t', String(s.table_index));
-    if (s.row_index !== null) p.set('r', String(s.row_index));
-    if (s.col_index !== null) p.set('c', String(s.col_index));
-    if (s.line !== null && media === 'txt') p.set('l', String(s.line));
+    const text = media === 'txt' || media === 'doc' || media === 'wps';
+    if (!text && s.table_index !== null) p.set('t', String(s.table_index));
+    if (!text && s.row_index !== null) p.set('r', String(s.row_index));
+    if (!text && s.col_index !== null) p.set('c', String(s.col_index));
+    if (text && s.line !== null) p.set('l', String(s.line));
     return { kind: 'frame', src: `/documents/${sha}/view?${p}#nianbao-hit` };
   }
   if (media === 'pdf' && s.page !== null) {

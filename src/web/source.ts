@@ -180,6 +180,13 @@ export async function docxHtml(bytes: Uint8Array): Promise<string> {
   return (await mammoth.convertToHtml({ buffer: Buffer.from(bytes) })).value;
 }
 
+/** Legacy .doc → the text the reader read (word-extractor, same line breaks), so line numbers match. */
+export async function docText(bytes: Uint8Array): Promise<string> {
+  const { default: WordExtractor } = await import('word-extractor');
+  const extracted = await new WordExtractor().extract(Buffer.from(bytes));
+  return extracted.getBody().replace(/\r/g, '\n');
+}
+
 // ------------------------------------------------------------------ page images (poppler)
 
 export interface PageImage {

@@ -105,6 +105,29 @@ describe('serve security', () => {
     expect((await store.events(id)).filter((e) => e.event === 'decided')).toHaveLength(1);
   });
 
+  it('/api/items and /api/items/ID print what review list --json and review show --json print', async () => {
+    const a = app(null);
+    const db = path.join(dir, 'n.db');
+    const list = await run(process.execPath, [
+      'bin/nianbao.js',
+      'review',
+      'list',
+      '--status',
+      'all',
+      '--json',
+      '--db',
+      db,
+    ]);
+    const api = await (await get(a, '/api/items?status=all')).json();
+    expect(api).toEqual(JSON.parse(list.stdout));
+    expect(api.length).toBeGreaterThan(1);
+    const id = api[1].id;
+    const show = await run(process.execPath, ['bin/nianbao.js', 'review', 'show', String(id), '--json', '--db', db]);
+    expect(await (await get(a, `/api/items/${id}`)).json()).toEqual(JSON.parse(show.stdout));
+    expect((await get(a, '/api/items?year=abc')).status).toBe(400);
+    expect((await get(a, '/api/items/999999')).status).toBe(404);
+  });
+
   it('escapes report text on every page and sends a nonce CSP', async () => {
     const a = app(null);
     const res = await get(a, '/');
