@@ -125,7 +125,7 @@ beforeAll(async () => {
     ],
   });
   mkdirSync(DOCS, { recursive: true });
-}, 120_000);
+}, 300_000); // OCR of the scan fixture takes a while on a loaded machine
 
 afterAll(async () => {
   await browser?.close();

@@ -128,6 +128,21 @@ describe('serve security', () => {
     expect((await get(a, '/api/items/999999')).status).toBe(404);
   });
 
+  it('the report page lists every copy and its runs; coverage links bodies × years to reports', async () => {
+    const a = app(null);
+    const [report] = await store.allReports();
+    const page = await (await get(a, `/reports/${report!.id}`)).text();
+    expect(page).toContain(report!.report_key.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    expect(page).toContain('a.html');
+    expect(page).toMatch(/<td>0\.1\.0<\/td><td>html<\/td>/);
+    const cov = await (await get(a, '/coverage')).text();
+    expect(cov).toContain(`href="/reports/${report!.id}"`);
+    expect(cov).toMatch(/<th>2024<\/th>/);
+    expect(await (await get(a, '/api/coverage')).json()).toEqual([
+      expect.objectContaining({ year: 2024, report_id: report!.id, status: 'complete' }),
+    ]);
+  });
+
   it('escapes report text on every page and sends a nonce CSP', async () => {
     const a = app(null);
     const res = await get(a, '/');
