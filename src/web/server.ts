@@ -44,8 +44,13 @@ const hostOf = (origin: string): string | null => {
 const int = (s: string | undefined): number | undefined =>
   s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : undefined;
 
+/** A local path to return to (never another origin), without an earlier notice parameter. */
 function safeBack(back: unknown, fallback: string): string {
-  return typeof back === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(back) ? back : fallback;
+  if (typeof back !== 'string' || !/^\/(?![/\\])[\x21-\x7e]*$/.test(back)) return fallback;
+  const u = new URL(back, 'http://x');
+  u.searchParams.delete('done');
+  u.searchParams.delete('corrected');
+  return `${u.pathname}${u.search}`;
 }
 
 export function createApp(o: ServeOptions): Hono<Env> {
