@@ -19,7 +19,7 @@ import {
   type SourcePane,
 } from './pages.ts';
 import { Guard, isLoopback, newNonce, pageCsp, SESSION_COOKIE, sourceCsp } from './security.ts';
-import { decodeForView, docText, docxHtml, PageRenderer, sourceHtml, sourceText } from './source.ts';
+import { decodeForView, docText, docxHtml, ofdPage, PageRenderer, sourceHtml, sourceText } from './source.ts';
 
 export interface ServeOptions {
   service: ReviewService;
@@ -230,6 +230,7 @@ export function createApp(o: ServeOptions): Hono<Env> {
         v.source?.media ?? null,
         v.involved[selected]?.cell ?? null,
         renderer,
+        (sha) => store.documentBytes(sha),
       );
       const notice = c.req.query('done') ? '已保存决定' : c.req.query('corrected') ? '已更正，规则已重新运行' : null;
       return page(
@@ -274,6 +275,17 @@ export function createApp(o: ServeOptions): Hono<Env> {
     c.header('Content-Security-Policy', sourceCsp(nonce));
     c.header('X-Frame-Options', 'SAMEORIGIN');
     return c.html(html);
+  });
+
+  app.get('/documents/:sha/ofd/:n', async (c) => {
+    const sha = c.req.param('sha');
+    const n = int(c.req.param('n').replace(/\.svg$/, ''));
+    if (!SHA.test(sha) || n === undefined || n < 1) return c.notFound();
+    const bytes = await store.documentBytes(sha);
+    if (!bytes || (await store.documentMedia(sha)) !== 'ofd') return c.notFound();
+    c.header('Content-Security-Policy', "default-src 'none'");
+    c.header('Content-Type', 'image/svg+xml');
+    return c.body((await ofdPage(bytes, n)).svg);
   });
 
   app.get('/documents/:sha/:kind{page|scan}/:n', async (c) => {
@@ -384,6 +396,7 @@ async function sourcePaneFor(
   media: string | null,
   cell: Cell | null,
   renderer: PageRenderer,
+  bytesOf?: (sha: string) => Promise<Uint8Array | null>,
 ): Promise<SourcePane> {
   if (!sha || !media) return { kind: 'none', why: '没有文档' };
   if (!cell) return { kind: 'none', why: '文档中没有此单元格（可能是未读出的行或表）' };
@@ -433,6 +446,26 @@ async function sourcePaneFor(
       };
     } catch (e) {
       return { kind: 'none', why: `无法绘制第 ${s.page} 页：${(e as Error).message.split('\n')[0]}` };
+    }
+  }
+  if (media === 'ofd' && s.page !== null && s.bbox && bytesOf) {
+    const bytes = await bytesOf(sha);
+    if (bytes) {
+      const pg = await ofdPage(bytes, s.page);
+      const [x0, y0, x1, y1] = s.bbox;
+      const pct = (n: number, d: number) => Math.round((n / d) * 10000) / 100;
+      // y negated by the reader: top = -y1, bottom = -y0 (plus a little for descenders).
+      return {
+        kind: 'page',
+        src: `/documents/${sha}/ofd/${s.page}.svg`,
+        page: s.page,
+        box: [
+          pct(x0 - 1, pg.width),
+          pct(-y1 - 1, pg.height),
+          pct(x1 - x0 + 2, pg.width),
+          pct(y1 - y0 + 2.5, pg.height),
+        ],
+      };
     }
   }
   return { kind: 'none', why: `${media} 文档暂无原文视图；位置：第 ${s.page ?? '?'} 页，第 ${s.line ?? '?'} 行` };

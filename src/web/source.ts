@@ -187,6 +187,49 @@ export async function docText(bytes: Uint8Array): Promise<string> {
   return extracted.getBody().replace(/\r/g, '\n');
 }
 
+// ------------------------------------------------------------------ OFD pages (drawn from the reader's text)
+
+export interface OfdPage {
+  svg: string;
+  /** page size in millimetres: A4 unless the text runs further */
+  width: number;
+  height: number;
+}
+
+/**
+ * An OFD page as SVG, drawn from the positioned text the reader read (no OFD renderer exists for
+ * Node or poppler): every line and cell at its Boundary, in millimetres, y downwards. Text escaped;
+ * shown through <img>, where SVG can run nothing.
+ */
+export async function ofdPage(bytes: Uint8Array, pageNo: number): Promise<OfdPage> {
+  const { readOfd } = await import('../read/ofd.ts');
+  const doc = readOfd(bytes);
+  const runs: Array<{ text: string; b: [number, number, number, number] }> = [];
+  for (const block of doc.blocks) {
+    if (block.type === 'paragraph') {
+      if (block.origin.page === pageNo && block.origin.bbox) runs.push({ text: block.text, b: block.origin.bbox });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const row of block.rows)
+      for (const cell of row) {
+        const o = cell.origin;
+        if (cell.spanned || o.page !== pageNo || !o.bbox || seen.has(o.bbox.join())) continue;
+        seen.add(o.bbox.join());
+        runs.push({ text: cell.text, b: o.bbox });
+      }
+  }
+  // The reader stores y negated (bottom-up like PDF): the top of a run is -y1, its baseline -y0.
+  const width = Math.max(210, ...runs.map((r) => r.b[2] + 10));
+  const height = Math.max(297, ...runs.map((r) => -r.b[1] + 10));
+  const texts = runs.map(
+    (r) =>
+      `<text x="${r.b[0].toFixed(2)}" y="${(-r.b[1]).toFixed(2)}" font-size="${Math.max(1, r.b[3] - r.b[1]).toFixed(2)}">${esc(r.text)}</text>`,
+  );
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${Math.round(width * 4)}" height="${Math.round(height * 4)}"><rect width="100%" height="100%" fill="#fff"/><g font-family="WenQuanYi Micro Hei, sans-serif" fill="#111">${texts.join('')}</g></svg>`;
+  return { svg, width, height };
+}
+
 // ------------------------------------------------------------------ page images (poppler)
 
 export interface PageImage {

@@ -17,6 +17,7 @@ import { ReviewService } from '../../src/review/service.ts';
 import { Store } from '../../src/store/store.ts';
 import { createApp } from '../../src/web/server.ts';
 import { hasCjkFont, renderPdf } from '../render/pdf.ts';
+import { renderOfd } from '../render/ofd.ts';
 import { imageOnlyPdf } from '../render/scan.ts';
 import { badCells, htmlReport, ingestAll, textReport } from './helpers.ts';
 import { PLAIN } from '../../src/demo/layout.ts';
@@ -98,15 +99,16 @@ beforeAll(async () => {
       { ...PLAIN, filledBorders: false, splitTables: false },
     ),
   );
-  const [html, text, pdfId, evil, scanId] = await ingestAll(store, [
+  const [html, text, pdfId, evil, scanId, , ofd] = await ingestAll(store, [
     ['html.html', htmlReport('测试市网页局')],
     ['text.txt', textReport('测试市文本局')],
     ['pdf.pdf', pdf],
     ['evil.html', hostile(port)],
     ['scan.pdf', scan],
     ['group.html', htmlReport('测试市分组局', blankTotals())],
+    ['ofd.ofd', renderOfd({ version: 'v2021', agency: '测试市版式二局', year: 2024, cells: badCells() })],
   ]);
-  for (const [k, reportId] of Object.entries({ html, text, pdf: pdfId, evil })) {
+  for (const [k, reportId] of Object.entries({ html, text, pdf: pdfId, evil, ofd })) {
     const items = await store.listItems({ rule: 'T4-1' });
     ids[k] = items.find((i) => i.report_id === reportId)!.id;
   }
@@ -145,6 +147,42 @@ async function hitInFrame(page: Page) {
   await hit.waitFor();
   const outline = await hit.evaluate((el) => getComputedStyle(el).outlineStyle);
   return { text: ((await hit.textContent()) ?? '').trim(), outline };
+}
+
+/** Mean darkness of the page image inside the outlined box and over the whole page. */
+async function inkInBox(page: Page): Promise<{ inBox: number; page: number }> {
+  const img = page.locator('.pageimg img');
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(100);
+  const box = await page.locator('#bbox').boundingBox();
+  const frame = await img.boundingBox();
+  expect(box!.width).toBeGreaterThan(3);
+  expect(box!.height).toBeGreaterThan(3);
+  expect(box!.x).toBeGreaterThanOrEqual(frame!.x);
+  expect(box!.y + box!.height).toBeLessThanOrEqual(frame!.y + frame!.height);
+  return page.evaluate(
+    ({ b, f }) => {
+      const el = document.querySelector('.pageimg img') as HTMLImageElement;
+      const c = document.createElement('canvas');
+      c.width = el.naturalWidth;
+      c.height = el.naturalHeight;
+      const g = c.getContext('2d')!;
+      g.drawImage(el, 0, 0, c.width, c.height);
+      const k = el.naturalWidth / f.width;
+      const mean = (x: number, y: number, w: number, h: number) => {
+        const d = g.getImageData(
+          Math.round(x * k),
+          Math.round(y * k),
+          Math.max(1, Math.round(w * k)),
+          Math.max(1, Math.round(h * k)),
+        ).data;
+        let s = 0;
+        for (let i = 0; i < d.length; i += 4) s += 255 - d[i]!;
+        return s / (d.length / 4);
+      };
+      return { inBox: mean(b.x - f.x, b.y - f.y, b.width, b.height), page: mean(0, 0, f.width, f.height) };
+    },
+    { b: box!, f: frame! },
+  );
 }
 
 describe.skipIf(!haveTools)('review desk in Chromium', () => {
@@ -199,41 +237,16 @@ describe.skipIf(!haveTools)('review desk in Chromium', () => {
   it('PDF report: the page is rendered and the cell bbox outlined over the printed value', async () => {
     const page = await newPage();
     await page.goto(`${base}/items/${ids.pdf}`);
-    const img = page.locator('.pageimg img');
-    await expect
-      .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth))
-      .toBeGreaterThan(100);
-    const box = await page.locator('#bbox').boundingBox();
-    const frame = await img.boundingBox();
-    expect(box!.width).toBeGreaterThan(3);
-    expect(box!.height).toBeGreaterThan(3);
-    expect(box!.x).toBeGreaterThanOrEqual(frame!.x);
-    expect(box!.y + box!.height).toBeLessThanOrEqual(frame!.y + frame!.height);
     // The box sits on ink: the rendered page is darker inside the box than the page's average.
-    const darkness = await page.evaluate(
-      ({ b, f }) => {
-        const el = document.querySelector('.pageimg img') as HTMLImageElement;
-        const c = document.createElement('canvas');
-        c.width = el.naturalWidth;
-        c.height = el.naturalHeight;
-        const g = c.getContext('2d')!;
-        g.drawImage(el, 0, 0);
-        const k = el.naturalWidth / f.width;
-        const mean = (x: number, y: number, w: number, h: number) => {
-          const d = g.getImageData(
-            Math.round(x * k),
-            Math.round(y * k),
-            Math.max(1, Math.round(w * k)),
-            Math.max(1, Math.round(h * k)),
-          ).data;
-          let s = 0;
-          for (let i = 0; i < d.length; i += 4) s += 255 - d[i]!;
-          return s / (d.length / 4);
-        };
-        return { inBox: mean(b.x - f.x, b.y - f.y, b.width, b.height), page: mean(0, 0, f.width, f.height) };
-      },
-      { b: box!, f: frame! },
-    );
+    const darkness = await inkInBox(page);
+    expect(darkness.inBox).toBeGreaterThan(darkness.page * 1.5);
+    await page.close();
+  });
+
+  it('OFD report: the page drawn from its positioned text with the cell outlined over the value', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/items/${ids.ofd}`);
+    const darkness = await inkInBox(page);
     expect(darkness.inBox).toBeGreaterThan(darkness.page * 1.5);
     await page.close();
   });
