@@ -65,4 +65,14 @@ export const LIMITS = {
     /** Years from which every source should have a report (the 2019 format revision). */
     firstReportYear: 2019,
   },
+  /** The review desk (`nianbao serve`). */
+  serve: {
+    /** PDF pages are drawn at this resolution for the source pane. */
+    renderDpi: 96,
+    renderTimeoutMs: 20_000,
+    /** Rendered pages kept in memory. */
+    renderCacheEntries: 200,
+    /** Queue items per page (at most 500 through ?limit=). */
+    pageSize: 50,
+  },
 } as const;

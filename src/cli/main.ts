@@ -80,9 +80,10 @@ reviewCmd
   .requiredOption('--as <decision>', 'publisher-error | extraction-error | false-alarm')
   .option('--note <text>')
   .option('--who <name>', 'the reviewer (default: $NIANBAO_USER or the login name)')
+  .option('--expect <version>', 'refuse if the item changed since this version (the `version` of review show --json)')
   .option(...dbOption)
   .action(
-    act(async (id: number, opts: { db: string; as: string; note?: string; who?: string }) =>
+    act(async (id: number, opts: { db: string; as: string; note?: string; who?: string; expect?: string }) =>
       (await review()).reviewDecide(id, opts),
     ),
   );
@@ -207,6 +208,16 @@ program
   .option('--csv', 'CSV output with a header row')
   .option(...dbOption)
   .action(act(async (opts) => (await import('./coverage.ts')).runCoverage(opts)));
+
+program
+  .command('serve')
+  .description('the review desk in the browser: queue, items beside their source, reports, coverage, JSON under /api')
+  .option('--host <address>', 'address to listen on (a non-loopback address needs --token)', '127.0.0.1')
+  .option('--port <port>', 'port', '8080')
+  .option('--token <token>', 'require this token (bearer header or login form); default $NIANBAO_TOKEN')
+  .option('--who <name>', 'the reviewer recorded on decisions (default: $NIANBAO_USER or the login name)')
+  .option(...dbOption)
+  .action(act(async (opts) => (await import('./serve.ts')).runServe(opts)));
 
 program
   .command('rules')

@@ -2,6 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/store.ts';
+import { withOutputErrors } from '../write-errors.ts';
 
 export async function writeQueueFile(store: Store, file: string): Promise<number> {
   const items = await store.listItems({ status: 'open' });
@@ -18,9 +19,11 @@ export async function writeQueueFile(store: Store, file: string): Promise<number
       finding,
     });
   });
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '');
-  renameSync(tmp, file); // readers never see a half-written queue
+  await withOutputErrors(file, () => {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, lines.length ? `${lines.join('\n')}\n` : '');
+    renameSync(tmp, file); // readers never see a half-written queue
+  });
   return items.length;
 }

@@ -72,6 +72,9 @@ export function toStored(f: Finding, record: ReportRecord, reportKey: string): S
   };
 }
 
+/** The table of a finding's first cell (the queue groups one rule on one table of one report). */
+const tableOf = (f: StoredFinding): string | null => (JSON.parse(f.cells_json) as string[][])[0]?.[0] ?? null;
+
 export interface SyncResult {
   opened: number;
   reopened: number;
@@ -129,6 +132,8 @@ export async function syncItems(
           finding_json: f.evidence_json,
           agency: report.agency,
           report_year: report.report_year,
+          blame: f.blame,
+          tbl: tableOf(f),
           created_at: at,
           updated_at: at,
         })
@@ -150,6 +155,8 @@ export async function syncItems(
           decision: null,
           evidence_hash: f.evidence_hash,
           finding_json: f.evidence_json,
+          blame: f.blame,
+          tbl: tableOf(f),
           updated_at: at,
         })
         .where('id', '=', item.id)
@@ -171,6 +178,7 @@ export async function syncItems(
   return res;
 }
 
+/** Decide one item (a resolved item cannot be decided). The review service adds the staleness check. */
 export async function decide(
   store: Store,
   id: number,
@@ -179,18 +187,9 @@ export async function decide(
   who: string,
   at: string,
 ): Promise<ReviewItemRow> {
-  return store.transaction(async (trx) => {
-    const item = await trx.selectFrom('review_items').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!item) throw new Error(`no review item ${id}`);
-    await trx
-      .updateTable('review_items')
-      .set({ status: 'decided', decision, updated_at: at })
-      .where('id', '=', id)
-      .execute();
-    await trx
-      .insertInto('review_events')
-      .values({ item_id: id, at, event: 'decided', who, decision, note, evidence_json: null })
-      .execute();
-    return { ...item, status: 'decided', decision, updated_at: at };
+  const [item] = await store.decideItems([id], { decision, note, who, at }, (i) => {
+    if (i.status === 'resolved')
+      throw new Error(`item ${i.id} is resolved (its finding no longer fails): nothing to decide`);
   });
+  return item!;
 }

@@ -300,6 +300,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('frontier_source').on('frontier').columns(['source_id', 'depth']).execute();
       },
     },
+    // The review desk's queue filters and grouping: blame and the finding's (first) table as columns,
+    // so that filtering and sorting 30 000 items needs no JSON parsing.
+    '0400_review_queue': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('review_items').addColumn('blame', 'text').execute();
+        await db.schema.alterTable('review_items').addColumn('tbl', 'text').execute();
+        await db.schema
+          .createIndex('review_items_status_level')
+          .on('review_items')
+          .columns(['status', 'level'])
+          .execute();
+        const q = db as unknown as Kysely<{
+          review_items: { id: number; finding_json: string; blame: string | null; tbl: string | null };
+        }>;
+        const rows = await q.selectFrom('review_items').select(['id', 'finding_json']).execute();
+        for (const r of rows) {
+          const f = (JSON.parse(r.finding_json) as { finding?: { blame?: string; cells?: string[][] } }).finding;
+          await q
+            .updateTable('review_items')
+            .set({ blame: f?.blame ?? null, tbl: f?.cells?.[0]?.[0] ?? null })
+            .where('id', '=', r.id)
+            .execute();
+        }
+      },
+    },
   };
 }
 

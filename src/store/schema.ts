@@ -1,5 +1,5 @@
 // Table types of the store (kysely). Column names are the same in SQLite and Postgres.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface DocumentsTable {
   sha256: string;
@@ -98,6 +98,10 @@ export interface ReviewItemsTable {
   report_year: number | null;
   created_at: string;
   updated_at: string;
+  /** publisher | extraction | unknown (migration 0400; null on rows written before it) */
+  blame: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the table of the finding's first cell: items of one rule on one table of one report form a group */
+  tbl: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ReviewEventsTable {

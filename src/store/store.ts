@@ -44,6 +44,17 @@ export interface ReviewFilter {
   limit?: number;
 }
 
+/** The review desk's filters: ReviewFilter plus level, blame, region (GB/T 2260 code prefix via bodies). */
+export interface QueueFilter extends ReviewFilter {
+  level?: string;
+  blame?: string;
+  /** a region code (e.g. 350000 or 3504): the items of bodies registered under it */
+  region?: string;
+  /** a part of the agency's name */
+  agencyContains?: string;
+  reportId?: number;
+}
+
 /** A report key groups the documents of one body's report for one year. */
 export function reportKey(record: ReportRecord): string {
   const agency = record.report.agency?.normalize('NFKC').replace(/\s+/g, '');
@@ -1095,6 +1106,159 @@ export class Store {
         report_year: r.report_year,
       })),
     }));
+  }
+
+  // ------------------------------------------------------------------ the review desk (queue pages)
+
+  private queueQuery(f: QueueFilter, withRule = true) {
+    let q = this.db.selectFrom('review_items');
+    const status = f.status ?? 'open';
+    if (status !== 'all') q = q.where('status', '=', status);
+    if (withRule && f.rule) q = q.where('rule', '=', f.rule);
+    if (f.level) q = q.where('level', '=', f.level);
+    if (f.blame) q = q.where('blame', '=', f.blame);
+    if (f.agency) q = q.where('agency', '=', f.agency);
+    if (f.agencyContains) q = q.where('agency', 'like', `%${f.agencyContains.replace(/[%_\\]/g, '')}%`);
+    if (f.year !== undefined) q = q.where('report_year', '=', f.year);
+    if (f.reportId !== undefined) q = q.where('report_id', '=', f.reportId);
+    if (f.region) {
+      const prefix = f.region.replace(/0+$/, '').replace(/[^0-9]/g, '');
+      q = q.where('agency', 'in', (eb) =>
+        eb.selectFrom('bodies').select('agency').where('region_code', 'like', `${prefix}%`),
+      );
+    }
+    return q;
+  }
+
+  /**
+   * One page of the queue, sorted by what most needs a person: open before decided before resolved,
+   * HARD before EXPECTED before PLAUSIBILITY, suspected extraction errors (a wrong number that looks
+   * right) before unknown before publisher errors; then by report, rule and table so that the items
+   * of one group stay together.
+   */
+  async queuePage(
+    f: QueueFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ items: ReviewItemRow[]; total: number; byRule: Array<{ rule: string; n: number }> }> {
+    const items = await this.queueQuery(f)
+      .selectAll()
+      .orderBy((eb) =>
+        eb.case().when('status', '=', 'open').then(0).when('status', '=', 'decided').then(1).else(2).end(),
+      )
+      .orderBy((eb) =>
+        eb.case().when('level', '=', 'hard').then(0).when('level', '=', 'expected').then(1).else(2).end(),
+      )
+      .orderBy((eb) =>
+        eb.case().when('blame', '=', 'extraction').then(0).when('blame', '=', 'publisher').then(2).else(1).end(),
+      )
+      .orderBy('report_id')
+      .orderBy('rule')
+      .orderBy('tbl')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    const total = await this.queueQuery(f)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const byRule = await this.queueQuery(f, false)
+      .select(['rule', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('rule')
+      .orderBy('rule')
+      .execute();
+    return {
+      items,
+      total: Number(total.n),
+      byRule: byRule.map((r) => ({ rule: r.rule, n: Number(r.n) })),
+    };
+  }
+
+  async itemsByIds(ids: number[]): Promise<ReviewItemRow[]> {
+    if (!ids.length) return [];
+    return this.db.selectFrom('review_items').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  }
+
+  /**
+   * Decide several items in one transaction. `check` sees each item as stored inside the transaction
+   * and throws to refuse (resolved, or changed since the reviewer saw it); then nothing is decided.
+   */
+  async decideItems(
+    ids: number[],
+    d: { decision: string; note: string | null; who: string; at: string },
+    check: (item: ReviewItemRow) => void,
+  ): Promise<ReviewItemRow[]> {
+    return this.transaction(async (trx) => {
+      const out: ReviewItemRow[] = [];
+      for (const id of ids) {
+        const item = await trx.selectFrom('review_items').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!item) throw new Error(`no review item ${id}`);
+        check(item);
+        await trx
+          .updateTable('review_items')
+          .set({ status: 'decided', decision: d.decision, updated_at: d.at })
+          .where('id', '=', id)
+          .execute();
+        await trx
+          .insertInto('review_events')
+          .values({
+            item_id: id,
+            at: d.at,
+            event: 'decided',
+            who: d.who,
+            decision: d.decision,
+            note: d.note,
+            evidence_json: null,
+          })
+          .execute();
+        out.push({ ...item, status: 'decided', decision: d.decision, updated_at: d.at });
+      }
+      return out;
+    });
+  }
+
+  /** Every copy of a report: the documents of its runs, where each was seen, and which parser read it. */
+  async reportCopies(reportId: number): Promise<
+    Array<{
+      run_id: number;
+      sha256: string;
+      parser_version: string;
+      created_at: string;
+      media: string;
+      size: number;
+      locations: string[];
+    }>
+  > {
+    const runs = await this.db
+      .selectFrom('runs')
+      .innerJoin('documents', 'documents.sha256', 'runs.sha256')
+      .select([
+        'runs.id as run_id',
+        'runs.sha256',
+        'runs.parser_version',
+        'runs.created_at',
+        'documents.media',
+        'documents.size',
+      ])
+      .where('runs.report_id', '=', reportId)
+      .orderBy('runs.id')
+      .execute();
+    if (!runs.length) return [];
+    const seen = await this.db
+      .selectFrom('sightings')
+      .select(['sha256', 'location'])
+      .where('sha256', 'in', [...new Set(runs.map((r) => r.sha256))])
+      .orderBy('id')
+      .execute();
+    return runs.map((r) => ({
+      ...r,
+      size: Number(r.size),
+      locations: seen.filter((s) => s.sha256 === r.sha256).map((s) => s.location),
+    }));
+  }
+
+  async documentMedia(sha256: string): Promise<string | null> {
+    const row = await this.db.selectFrom('documents').select('media').where('sha256', '=', sha256).executeTakeFirst();
+    return row?.media ?? null;
   }
 }
 
