@@ -16,7 +16,11 @@ export interface TableReading {
   /** Cells printed twice with different values: (first, later). */
   conflicts: Array<{ first: Cell; later: Cell }>;
   /** Rows the document prints but whose values could not be read for sure. */
-  dropped: Array<{ row: string | null; cols: readonly string[] }>;
+  dropped: Array<{ row: string | null; cols: readonly string[] /** values found in the row */; got: number }>;
+  /** The table's header or markers named its version (not a fallback from another table or the year). */
+  identified: boolean;
+  /** The document prints rows of this table (a region with values was found), read or not. */
+  printed: boolean;
   /** Trailing spacer cells this table's rows carry (learnt), for tables with too few rows to learn. */
   spacers: number | null;
 }
@@ -185,8 +189,12 @@ class Collector {
   private byKey = new Map<string, Cell>();
   constructor(readonly table: TableId) {}
   spacers: number | null = null;
+  identified = false;
+  printed = false;
   result(version: FormatVersion | null): TableReading {
     return {
+      identified: this.identified,
+      printed: this.printed,
       table: this.table,
       version,
       cells: this.cells,
@@ -296,6 +304,8 @@ export function readTable2(segments: Segment[]): TableReading {
   const out = new Collector('table2');
   const text = segments.map((s) => s.text).join('');
   const version = detectVersion(text, (t) => t.table2);
+  out.printed = segments.some((s) => s.rows.length > 0);
+  out.identified = version !== null;
   if (!version) {
     if (segments.some((s) => s.rows.length))
       out.warnings.push('table 2: neither the 2019 nor the 2021 column headers were found; table 2 not read');
@@ -339,7 +349,7 @@ export function readTable2(segments: Segment[]): TableReading {
         out.warnings.push(
           `table 2 row ${spec.key}: ${values.length} values where ${cols.length} are expected${where(raw.values)}; row not read`,
         );
-        out.dropped.push({ row: spec.key, cols });
+        out.dropped.push({ row: spec.key, cols, got: values.length });
         continue;
       }
       out.putRow(spec.key, cols, values);
@@ -397,6 +407,7 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
   const cols = table3Columns(text);
   const n = cols.length;
   let version: FormatVersion | null = detectVersion(text, (t) => t.table3);
+  out.printed = segments.some((s) => s.rows.length > 0);
   // No v2021 marker: the (六) row printing its own numbers makes it v2019.
   const rows2019 = members(templateOf('v2019').table3);
   if (!version) {
@@ -407,7 +418,8 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
       ),
     );
     version = hasOther ? 'v2019' : segments.some((s) => s.rows.length) ? fallback : null;
-  }
+    out.identified = hasOther;
+  } else out.identified = true;
   if (!version) return out.result(null);
   const rows = members(version === 'v2021' ? V2021_T3 : templateOf('v2019').table3);
   let group: string | null = null;
@@ -463,7 +475,7 @@ export function readTable3(segments: Segment[], fallback: FormatVersion | null):
             out.warnings.push(
               `table 3 row ${spec?.key ?? `"${raw.label.slice(-24)}"`}: ${values.length} values where ${n} are expected${where(values)}; row not read`,
             );
-            out.dropped.push({ row: spec?.key ?? null, cols });
+            out.dropped.push({ row: spec?.key ?? null, cols, got: values.length });
           }
           if (spec) {
             last = spec;
@@ -508,7 +520,7 @@ function placeOrphans(orphans: Orphan[], rows: Member[], cols: readonly string[]
         out.warnings.push(
           `table 3: a row of values with no recognisable label${where(o.values)} ("${o.label.slice(-20)}"); not read`,
         );
-        out.dropped.push({ row: null, cols });
+        out.dropped.push({ row: null, cols, got: o.values.length });
       }
       continue;
     }
@@ -529,6 +541,9 @@ export function readTable4(
   spacersElsewhere: number | null = null,
 ): TableReading {
   const out = new Collector('table4');
+  out.printed = segments.some((s) => s.rows.length > 0);
+  // Table 4 is the same in both formats: its own header (行政复议 … 尚未审结) identifies it.
+  out.identified = out.printed && version !== null;
   const rows = members(templateOf(version ?? 'v2021').table4);
   const wide = rows.flatMap((r) => (r.cols ?? TABLE4_COLS).map((c) => [r.key, c] as const));
   // One value row cannot teach its own spacers: use what the document's table 3 showed.
@@ -585,7 +600,7 @@ export function readTable4(
         out.warnings.push(
           `table 4: ${raw.values.length} values where 15 (or 5 per labelled row) are expected${where(raw.values)}; not read`,
         );
-        out.dropped.push({ row: null, cols: TABLE4_COLS });
+        out.dropped.push({ row: null, cols: wide.map(([r, c]) => `${r}.${c}`), got: raw.values.length });
       }
     }
   }
