@@ -604,7 +604,7 @@ export function readTable4(
       }
     }
   }
-  return out.result(out.cells.length ? version : null);
+  return out.result(out.cells.length || out.identified ? version : null);
 }
 
 /** Table 4's fifteen column centres from its third header row (维持 纠正 其他 审结 总计, three times). */
