@@ -11,13 +11,12 @@ import { extractBytes } from '../../src/pipeline.ts';
 import { ocrAvailable } from '../../src/read/ocr.ts';
 import { hasCjkFont, renderPdf } from '../render/pdf.ts';
 import { hasCommand } from '../helpers/positioned.ts';
+import { needs } from '../helpers/needs.ts';
 
-const hasPdftoppm = hasCommand('pdftoppm', ['-v']);
-const present = hasPdftoppm && hasCjkFont() && ocrAvailable();
-if (!present)
-  console.log(
-    'notice: pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages are missing; the scan test is skipped',
-  );
+const present = needs(
+  hasCommand('pdftoppm', ['-v']) && hasCjkFont() && ocrAvailable(),
+  'pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages (for the scan test)',
+);
 
 /** Page images only: what a scanner or "print to image" produces. */
 async function imageOnlyPdf(pdf: Uint8Array): Promise<Uint8Array> {
