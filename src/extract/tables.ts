@@ -389,6 +389,10 @@ function resolveSurplus(values: Token[], cols: readonly string[]): Token[] | nul
   let chosen: Token[] | null = null;
   let chosenKey: string | null = null;
   for (let drop = 0; drop < values.length; drop++) {
+    // Only a doubled value may go (the copy printed one cell twice): dropping any other value
+    // could let a publisher's wrong total "prove" a reading that hides it.
+    const v = values[drop]!.text.trim();
+    if (v !== values[drop - 1]?.text.trim() && v !== values[drop + 1]?.text.trim()) continue;
     const cand = values.filter((_, i) => i !== drop);
     const nums = cand.map((t) => parseValue(t.text).value);
     if (nums.some((n) => n === null)) continue;
