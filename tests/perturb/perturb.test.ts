@@ -27,6 +27,8 @@ function expectAll(r: FixtureReport, rec: ReportRecord, unit: (raw: string) => s
     else expect(c?.value, `${key} printed "${printed}"`).toBe(want);
   }
   for (const key of got.keys()) expect(r.cells.has(key), `invented ${key}`).toBe(true);
+  // Every label is printed: each row must be known by its label, not placed by form order.
+  for (const c of rec.cells) expect(c.source.resolved_by, `${c.row} placed by order`).not.toBe('row_order');
 }
 
 const relabel =
@@ -77,12 +79,18 @@ describe('perturbations of the official layout', () => {
   });
 
   // Disabled check: .normalize('NFKC') removed from normalizeLabel → fails.
-  it('ASCII brackets, in HTML and in tab text', () => {
+  it('ASCII brackets, and both kinds mixed in one document, in HTML and in tab text', () => {
     const v = { ...PLAIN, fullWidthBrackets: false };
+    // Some labels keep their full-width brackets: （七）总计, （一）予以公开, 第二十条第（一）项.
+    const mixed = (s: string) => s.replaceAll('(七)', '（七）').replaceAll('(一)', '（一）');
     fc.assert(
       fc.property(fixtureReport({ allowBlank: true }), (r) => {
         expectAll(r, html(r, v));
-        expectAll(r, extractTextBytes(utf8(renderTabText(r, v)), { path: 't.txt' }));
+        const page = mixed(new TextDecoder().decode(renderHtml(r, v)));
+        expect(page).toContain('（七）');
+        expect(page).toContain('(二)');
+        expectAll(r, extractTextBytes(utf8(page), { path: 'm.html' }));
+        expectAll(r, extractTextBytes(utf8(mixed(renderTabText(r, v))), { path: 't.txt' }));
       }),
       { numRuns: RUNS },
     );
