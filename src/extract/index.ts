@@ -1,7 +1,7 @@
 // Document → report record: metadata, the three tables, the HARD self-checks, schema validation.
-import { PARSER_VERSION, printedLabel } from '../../parsers/index.ts';
+import { PARSER_VERSION, printedLabel, TEMPLATES, versionForYear } from '../../parsers/index.ts';
 import type { Document } from '../read/document.ts';
-import { ReportRecord, TABLES, type Finding, type FormatVersion, type Media, type TableId } from '../record.ts';
+import { ReportRecord, TABLES, type Finding, type Media, type TableId } from '../record.ts';
 import { hardFindings } from '../rules/hard.ts';
 import { extractMetadata } from './metadata.ts';
 import { extractNarrative } from './narrative.ts';
@@ -18,15 +18,14 @@ export interface SourceInfo {
   media?: Media;
 }
 
-/** The version a report of this year should use; only a fallback when the table itself does not say. */
-export const versionForYear = (year: number | null): FormatVersion | null =>
-  year === null ? null : year >= 2021 ? 'v2021' : year >= 2019 ? 'v2019' : null;
+/** The version a report of this year should use (the templates' years); only a fallback when the table itself does not say. */
+export { versionForYear };
 
-// A row label followed directly by its digits: a copy whose table cells ran together.
-const GLUED: Record<TableId, RegExp> = {
-  table2: /(?:规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)\d{2,}/,
-  table3: /(?:申请数量|予以公开|属于国家秘密|重复申请)\d{3,}/,
-  table4: /(?:尚未审结|总计)(?:\d\s*){10,}/,
+// A row label followed directly by its digits: a copy whose table cells ran together (per template).
+const GLUED: Record<TableId, RegExp[]> = {
+  table2: TEMPLATES.map((t) => t.table2.gluedRow),
+  table3: TEMPLATES.map((t) => t.table3.gluedRow),
+  table4: TEMPLATES.map((t) => t.table4.gluedRow),
 };
 
 function conflictFindings(readings: TableReading[]): Finding[] {
@@ -228,7 +227,7 @@ function readGluedTables(
   const lines = unread.length
     ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : []))
     : [];
-  const tables = unread.filter((t) => lines.some((l) => GLUED[t].test(l)));
+  const tables = unread.filter((t) => lines.some((l) => GLUED[t].some((re) => re.test(l))));
   if (!tables.length) return { cells: [], versions: {}, warnings: [], tables, findings: [] };
   const g = readGlued(doc, tables);
   const findings: Finding[] = [];
