@@ -8,7 +8,26 @@ import { v2019 } from './ogi-v2019.ts';
 import { v2021 } from './ogi-v2021.ts';
 
 export const TEMPLATES: readonly FormatTemplate[] = [v2021, v2019];
-export type { FormatTemplate, RowSpec, TableTemplate } from './template.ts';
+export type { ColumnSpec, FormatTemplate, RowSpec, TableTemplate, ValueKind } from './template.ts';
+import type { ColumnSpec, ValueKind } from './template.ts';
+
+/** The format prescribed for reports on `year` (from the templates' years); null before 2019. */
+export function versionForYear(year: number | null): (typeof TEMPLATES)[number]['version'] | null {
+  if (year === null) return null;
+  return TEMPLATES.find((t) => year >= t.years.from && (t.years.to === null || year <= t.years.to))?.version ?? null;
+}
+
+/** A table's value columns over every version (first definition of a key wins), for header positions. */
+export function tableColumns(table: 'table2' | 'table3' | 'table4'): ColumnSpec[] {
+  const seen = new Map<string, ColumnSpec>();
+  for (const t of TEMPLATES) for (const c of t[table].columns) if (!seen.has(c.key)) seen.set(c.key, c);
+  return [...seen.values()];
+}
+
+/** What a column's cells hold (count, signed change, amount), from the templates. */
+export function columnKind(table: 'table2' | 'table3' | 'table4', col: string): ValueKind {
+  return tableColumns(table).find((c) => c.key === col)?.kind ?? 'count';
+}
 /** The printed label of a row in a version's template (the key itself when unknown). */
 export function printedLabel(version: string | null, table: 'table2' | 'table3' | 'table4', row: string): string {
   for (const t of version ? TEMPLATES.filter((x) => x.version === version) : TEMPLATES) {

@@ -18,3 +18,6 @@ export const TYPO_FIXES: ReadonlyArray<readonly [string, string]> = [
 
 /** Characters dropped from labels before matching: quotes and decorative marks. */
 export const DROP_CHARS = /["'“”‘’「」『』〝〞*＊]/g;
+
+/** Taiwan/Hong Kong wordings in running text, after character conversion (资讯 = 信息). */
+export const TEXT_PHRASE_FIXES: ReadonlyArray<readonly [string, string]> = [['资讯', '信息']];

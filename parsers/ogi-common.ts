@@ -1,5 +1,5 @@
 // Parts of the OGI format shared by v2019 and v2021: table 3's columns and rows (except （六）), table 4.
-import type { RowSpec, TableTemplate } from './template.ts';
+import type { ColumnSpec, RowSpec, TableTemplate } from './template.ts';
 
 /** Table 3 applicant columns in printed order; `legal.subtotal` only when a local template prints it. */
 export const TABLE3_COLS = [
@@ -13,6 +13,18 @@ export const TABLE3_COLS = [
 ] as const;
 export const TABLE3_APPLICANT_COLS = TABLE3_COLS.slice(0, 6);
 export const TABLE3_LEGAL_COLS = TABLE3_COLS.slice(1, 6);
+
+/** Table 3 value columns: header words as printed (normalised), all counts. */
+export const TABLE3_COLUMNS: ColumnSpec[] = [
+  { key: 'natural_person', header: /自然人/, kind: 'count' },
+  { key: 'legal.commercial', header: /^商业/, kind: 'count' },
+  { key: 'legal.research', header: /^科研/, kind: 'count' },
+  { key: 'legal.social_welfare', header: /^社会/, kind: 'count' },
+  { key: 'legal.legal_services', header: /^(?:法律服|法律$)/, kind: 'count' },
+  { key: 'legal.other', header: /^其他$/, kind: 'count' },
+  { key: 'total', header: /^总计$/, kind: 'count' },
+];
+export const TABLE3_GLUED = /(?:申请数量|予以公开|属于国家秘密|重复申请)\d{3,}/;
 
 /** Table 3 rows before （六）其他处理 (identical in both versions). Labels are normalised (see labels.ts). */
 export const TABLE3_HEAD_ROWS: RowSpec[] = [
@@ -130,6 +142,15 @@ export const TABLE4_COLS = ['upheld', 'corrected', 'other', 'pending', 'total'] 
 /** Table 4 is the same in both versions: one wide row of 15 values, or three labelled rows of 5. */
 export const TABLE4: TableTemplate = {
   markers: [],
+  // Wrapped headers ("结果/维持", "其他结/果", "尚未/审结") give one or two pieces per column.
+  columns: [
+    { key: 'upheld', header: /^(?:结果维|维持)/, kind: 'count' },
+    { key: 'corrected', header: /^(?:结果纠|纠正)/, kind: 'count' },
+    { key: 'other', header: /^其他/, kind: 'count' },
+    { key: 'pending', header: /^(?:尚未|审结)/, kind: 'count' },
+    { key: 'total', header: /^总计/, kind: 'count' },
+  ],
+  gluedRow: /(?:尚未审结|总计)(?:\d\s*){10,}/,
   rows: [
     { key: 'review', printed: '行政复议', labels: ['行政复议'], cols: TABLE4_COLS },
     {

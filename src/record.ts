@@ -63,6 +63,16 @@ export const Finding = z.object({
   message: z.string(),
   /** Cells whose blank value was inferred as 0 (all other parts matched) or derived, said out loud. */
   inferred: z.array(CellRef).optional(),
+  /** Structured facts behind the message (E-TABLE: which table, why, the rows that failed). */
+  detail: z
+    .object({
+      table: z.enum(TABLES).optional(),
+      reason: z.enum(['not_printed', 'unreadable', 'image']).optional(),
+      failed_rows: z.array(z.string()).optional(),
+      unlabelled_rows: z.number().int().optional(),
+      format_version: z.enum(FORMAT_VERSIONS).nullable().optional(),
+    })
+    .optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -97,6 +107,8 @@ export const ReportRecord = z.object({
     tables_missing: z.array(z.enum(TABLES)),
     scope: z.enum(['single', 'aggregate', 'unknown']),
     processing_fee_yuan: z.number().nullable().optional(),
+    /** Where `agency` came from: the title, the body (signature, 来源), or the store's fallbacks. */
+    agency_source: z.enum(['title', 'body', 'registry', 'referrer']).nullable().optional(),
   }),
   cells: z.array(Cell),
   findings: z.array(Finding),

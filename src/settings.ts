@@ -26,6 +26,10 @@ export const LIMITS = {
     minValueConfidence: 60,
     /** Above this confidence (percent) a digits-only reading is taken without a chi_sim second look. */
     digitsConfidence: 75,
+    /** Resolution (dpi) tesseract reads cell crops at: a scan is rescaled from its own resolution. */
+    targetDpi: 300,
+    /** Never shrink; never enlarge more than this (bilinear enlargement of a coarse scan blurs digits). */
+    maxScale: 2,
   },
   zip: {
     maxUnzippedBytes: 200 * MiB,

@@ -20,6 +20,8 @@ export interface Variation {
   traditional: boolean;
   /** Print （三）不予公开 as its own subtotal row (a local-template variant). */
   subtotalRow: boolean;
+  /** A perturbation of every printed label (typos, notes, old wordings), applied before the others. */
+  relabel?: (label: string) => string;
 }
 
 export const PLAIN: Variation = {
@@ -191,7 +193,7 @@ export function layoutKeys(version: Version): string[] {
 const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
 
 export function labelText(label: string, v: Variation): string {
-  let s = label;
+  let s = v.relabel ? v.relabel(label) : label;
   if (!v.fullWidthBrackets) s = s.replace(/（/g, '(').replace(/）/g, ')').replace(/，/g, ', ');
   if (v.spacesInLabels && s.length >= 4) s = `${s.slice(0, 2)} ${s.slice(2)}`;
   if (v.traditional) s = toTraditional(s);

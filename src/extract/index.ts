@@ -1,11 +1,12 @@
 // Document → report record: metadata, the three tables, the HARD self-checks, schema validation.
-import { PARSER_VERSION } from '../../parsers/index.ts';
+import { PARSER_VERSION, printedLabel, TEMPLATES, versionForYear } from '../../parsers/index.ts';
 import type { Document } from '../read/document.ts';
-import { ReportRecord, TABLES, type Finding, type FormatVersion, type Media, type TableId } from '../record.ts';
+import { ReportRecord, TABLES, type Finding, type Media, type TableId } from '../record.ts';
 import { hardFindings } from '../rules/hard.ts';
 import { extractMetadata } from './metadata.ts';
 import { extractNarrative } from './narrative.ts';
 import { readGlued } from './glued.ts';
+import { describeMissing, missingFinding, missingWarning } from './missing.ts';
 import { segment, type Segment } from './segment.ts';
 import { readTable2, readTable3, readTable4, type TableReading } from './tables.ts';
 import { tokenize } from './tokens.ts';
@@ -18,15 +19,14 @@ export interface SourceInfo {
   media?: Media;
 }
 
-/** The version a report of this year should use; only a fallback when the table itself does not say. */
-export const versionForYear = (year: number | null): FormatVersion | null =>
-  year === null ? null : year >= 2021 ? 'v2021' : year >= 2019 ? 'v2019' : null;
+/** The version a report of this year should use (the templates' years); only a fallback when the table itself does not say. */
+export { versionForYear };
 
-// A row label followed directly by its digits: a copy whose table cells ran together.
-const GLUED: Record<TableId, RegExp> = {
-  table2: /(?:规章|规范性文件|行政许可|行政处罚|行政强制|行政事业性收费)\d{2,}/,
-  table3: /(?:申请数量|予以公开|属于国家秘密|重复申请)\d{3,}/,
-  table4: /(?:尚未审结|总计)(?:\d\s*){10,}/,
+// A row label followed directly by its digits: a copy whose table cells ran together (per template).
+const GLUED: Record<TableId, RegExp[]> = {
+  table2: TEMPLATES.map((t) => t.table2.gluedRow),
+  table3: TEMPLATES.map((t) => t.table3.gluedRow),
+  table4: TEMPLATES.map((t) => t.table4.gluedRow),
 };
 
 function conflictFindings(readings: TableReading[]): Finding[] {
@@ -47,22 +47,30 @@ function conflictFindings(readings: TableReading[]): Finding[] {
 
 /**
  * Rows that could not be read make the table's other cells unverifiable: flag the table with an
- * E-ROW finding, and when most rows are unreadable (a damaged copy) keep none of its cells.
+ * E-ROW finding naming them. When most rows are unreadable (a damaged copy), keep the complete rows
+ * only if the damage can only have shortened rows (every failed row has too few values: collapsed
+ * runs, dropped blanks): a row with its full count of values is then exactly what was published.
+ * A row with too many values means values may have moved between rows: keep nothing.
  */
 function damage(r: TableReading, warnings: string[]): { reading: TableReading; findings: Finding[] } {
   if (!r.dropped.length) return { reading: r, findings: [] };
   const rowsRead = new Set(r.cells.map((c) => c.row)).size;
-  if (r.dropped.length >= rowsRead) {
+  const onlyShortened = r.dropped.every((d) => d.got < d.cols.length);
+  if (r.dropped.length >= rowsRead && !(onlyShortened && rowsRead)) {
     if (rowsRead)
       warnings.push(
         `${r.table}: ${r.dropped.length} of ${r.dropped.length + rowsRead} rows unreadable in this copy; none of its cells kept`,
       );
     return { reading: { ...r, cells: [] }, findings: [] };
   }
+  if (r.dropped.length >= rowsRead)
+    warnings.push(
+      `${r.table}: ${r.dropped.length} of ${r.dropped.length + rowsRead} rows unreadable in this copy (all too short); the ${rowsRead} complete rows kept`,
+    );
   const cells = r.dropped.flatMap((d) =>
     d.row ? d.cols.map((c) => [r.table, d.row!, c] as [TableId, string, string]) : [],
   );
-  const named = r.dropped.map((d) => d.row ?? '（无法识别的行）').join('、');
+  const named = r.dropped.map((d) => (d.row ? printedLabel(r.version, r.table, d.row) : '（无法识别的行）')).join('、');
   return {
     reading: r,
     findings: [
@@ -86,6 +94,9 @@ function scannedRecord(
   src: SourceInfo,
   report: ReturnType<typeof extractMetadata>['report'],
 ): ReportRecord {
+  const missing = TABLES.map((t) =>
+    describeMissing(t, { printed: false, glued: false, dropped: [], version: null }, doc),
+  );
   return ReportRecord.parse({
     schema: 'nianbao.report/1',
     source: { path: src.path, url: src.url, sha256: src.sha256, media: src.media ?? doc.media, encoding: doc.encoding },
@@ -108,6 +119,7 @@ function scannedRecord(
         blame: 'extraction',
         message: '文件没有可用的文字层（扫描件或图片），未能进行OCR识别，三张表格均未读取，需人工处理',
       },
+      ...missing.map(missingFinding),
     ],
     warnings: doc.warnings,
     narrative: { overview: null, other: null },
@@ -216,7 +228,7 @@ function readGluedTables(
   const lines = unread.length
     ? doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b.text.replace(/\s/g, '')] : []))
     : [];
-  const tables = unread.filter((t) => lines.some((l) => GLUED[t].test(l)));
+  const tables = unread.filter((t) => lines.some((l) => GLUED[t].some((re) => re.test(l))));
   if (!tables.length) return { cells: [], versions: {}, warnings: [], tables, findings: [] };
   const g = readGlued(doc, tables);
   const findings: Finding[] = [];
@@ -265,24 +277,24 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
   const cells = ogi ? readings.flatMap((r) => r.cells) : [];
   if (ogi) for (const r of readings) warnings.push(...r.warnings);
   const [r2, r3, r4] = readings as [TableReading, TableReading, TableReading];
-  const versions = {
-    table2: ogi && r2.cells.length ? r2.version : null,
-    table3: ogi && r3.cells.length ? r3.version : null,
-    table4: ogi && r4.cells.length ? r4.version : null,
-  };
+  // A table's version is known when it was read, or when its own header or markers named it.
+  const known = (r: TableReading) => (ogi && (r.cells.length || r.identified) ? r.version : null);
+  const versions = { table2: known(r2), table3: known(r3), table4: known(r4) };
   const unread = ogi ? TABLES.filter((t) => !cells.some((c) => c.table === t)) : [];
   const glued = readGluedTables(doc, unread);
   cells.push(...glued.cells);
   Object.assign(versions, glued.versions);
   warnings.push(...glued.warnings);
   const tablesMissing = unread.filter((t) => !cells.some((c) => c.table === t));
-  for (const t of tablesMissing) {
-    warnings.push(
-      glued.tables.includes(t)
-        ? `${t}: the cells run together without separators in this copy (e.g. a label followed directly by its digits); not read`
-        : `${t}: not found in the document`,
+  const missing = tablesMissing.map((t) => {
+    const r = readings[TABLES.indexOf(t)]!;
+    return describeMissing(
+      t,
+      { printed: r.printed, glued: glued.tables.includes(t), dropped: r.dropped, version: versions[t] },
+      doc,
     );
-  }
+  });
+  warnings.push(...missing.map(missingWarning));
   if (ogi && yearVersion) {
     for (const [t, v] of Object.entries(versions))
       if (v && v !== yearVersion && t !== 'table4')
@@ -295,6 +307,7 @@ export function extractRecord(doc: Document, src: SourceInfo): ReportRecord {
     cells,
     findings: ogi
       ? [
+          ...missing.map(missingFinding),
           ...damageFindings,
           ...glued.findings,
           ...conflictFindings(readings),

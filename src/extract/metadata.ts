@@ -2,7 +2,7 @@
 // publish date, 索引号, scope, the processing fee, and whether this is a report at all.
 import type { Document } from '../read/document.ts';
 import type { ReportRecord } from '../record.ts';
-import { normalizeText } from './normalize.ts';
+import { normalizeText, simplifiedText } from './normalize.ts';
 
 type Report = ReportRecord['report'];
 
@@ -29,6 +29,31 @@ const NOT_TITLE = /^(?:栏目|当前位置|来源|所属栏目|分类)/;
 /** Titles of other documents quoted in the text (the format notice, the regulation). */
 const NOT_A_TITLE_PHRASE = /[《〈]|格式|通知|条例/;
 
+/** A sentence that announces the report and wraps right before its title: "…特向社会公布莆田市审计局". */
+const WRAPPED_BYLINE = /特向社会(?:公布|发布)(?:本机关|本单位)?([^，。；：]{0,40})$/;
+
+/** Endings of the names of government bodies (and of the places whose governments report). */
+const BODY_SUFFIX =
+  /(?:政府|办公厅|办公室|委员会|管委会|局|委|办|厅|中心|院|所|队|站|处|署|会|部|司|室|馆|区|县|市|省|州|盟|旗|镇|乡|街道|办事处|集团|公司|监狱|学校|大学)$/;
+
+/**
+ * An agency string as the document prints it, or null when it does not look like a government
+ * body: lone characters, fragments of the title's year ("年"), digits, punctuation, or no body
+ * ending. A wrong agency splits one report into several in the store; a null one is filled from
+ * the registry.
+ */
+export function asAgency(s: string | null | undefined): string | null {
+  if (!s) return null;
+  const a = s
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/^.*?特向社会(?:公布|发布)(?:本机关|本单位)?/, '')
+    .replace(/(?:关于|发布|公布)$/, '');
+  if (a.length < 2 || a.length > 40) return null;
+  if (/[\d年月日〇○零]|[，。；：:,;、！？!?“”"《》〈〉()（）【】[\]/\\|_-]/.test(a)) return null;
+  return BODY_SUFFIX.test(a) ? a : null;
+}
+
 /** "二〇二三" → 2023. */
 export function parseYear(s: string): number | null {
   const digits = /^\d{4}$/.test(s) ? s : [...s].map((ch) => CN_DIGITS[ch] ?? '').join('');
@@ -52,7 +77,7 @@ function paragraphs(doc: Document): string[] {
     if (b.type === 'paragraph') push(b.text);
     else for (const row of b.rows) for (const c of row) if (!c.spanned && c.text) push(c.text);
   }
-  return normalizeText(raw.join('\n'))
+  return normalizeText(simplifiedText(raw.join('\n')))
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
@@ -69,7 +94,11 @@ function findTitle(doc: Document, lines: string[]): string | null {
     if (l.length > 90 || NOT_TITLE.test(l)) return;
     const prev = head[i - 1];
     const next = head[i + 1];
-    if (isTitle(l)) {
+    const announced = prev ? WRAPPED_BYLINE.exec(prev.replace(/\s/g, '')) : null;
+    if (isTitle(l) && announced && /^(?:\d|[二][〇○零]|年)/.test(l.replace(/\s/g, ''))) {
+      // "…特向社会公布莆田市审计局" / "2019年政府信息公开工作年度报告": the title wrapped after the byline.
+      candidates.push(announced[1]! + l);
+    } else if (isTitle(l)) {
       // "洪泽区人民政府" / "2023 年政府信息公开工作年度报告": the body's name on the line above.
       candidates.push(
         /^\s*(?:\d{4}|[二][〇○零])/.test(l) &&
@@ -129,6 +158,32 @@ function findPublishDate(lines: string[]): { date: string | null; source: string
   return { date: null, source: null };
 }
 
+/**
+ * Section 六 saying no fee was charged: a stated zero ("无收取信息费", "处理费收取情况：无",
+ * "未收取信息处理费", "信息处理费为0元"). Silence stays null.
+ */
+const NO_FEE: RegExp[] = [
+  /(?:未|没有|无|不存在|均未|并未)(?:向申请人)?(?:收取|产生|发生|收缴)[^。；]{0,20}(?:信息处理费|处理费|信息费|费用)/,
+  /(?:信息处理费|处理费|信息费)(?:的)?(?:收取)?(?:情况)?(?:为|是)?[:：]?(?:0(?:\.0+)?元|零元?|无)(?![其他需])/,
+];
+
+/** The publishing body as the body text names it: "特向社会公布X2019年…报告", or the signature. */
+function bodyAgency(compact: string, lines: string[]): string | null {
+  const announced = new RegExp(
+    `特向社会(?:公布|发布)(?:本机关|本单位)?([^，。；：]{2,40}?)${YEAR}年度?(?:政[府务])?(?:信息公开|政务公开)`,
+  ).exec(compact);
+  const a = asAgency(announced?.[1]);
+  if (a) return a;
+  // The signature: the body's name on the line before the closing date (or on the same line).
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 12); i--) {
+    const l = lines[i]!.replace(/\s/g, '');
+    const m = /^(.*?)(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$/.exec(l);
+    if (!m) continue;
+    return asAgency(m[1]) ?? asAgency(lines[i - 1]);
+  }
+  return null;
+}
+
 export interface MetaResult {
   report: Omit<Report, 'format_version' | 'tables_missing'>;
   /** The text looks like an OGI annual report (title or body wording). */
@@ -168,12 +223,11 @@ export function extractMetadata(doc: Document, opts: { url?: string | null } = {
   }
   const index = /索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z\-/_.]{5,60})/.exec(full);
   const fee = /信息处理费[^。；]{0,30}?(\d+(?:\.\d+)?)\s*元/.exec(compact);
-  const noFee =
-    /(?:未|没有|无)(?:收取|产生|发生)[^。；]{0,20}(?:信息处理费|处理费|费用)|信息处理费[^。；]{0,6}(?:为)?(?:0元|零|无)/.test(
-      compact,
-    );
+  const noFee = NO_FEE.some((re) => re.test(compact));
   const looksLikeReport = !!title || /政[府务]信息公开.{0,12}(?:年度报告|年报|工作报告)/.test(compact.slice(0, 3000));
-  const agency = fromTitle.agency;
+  const titled = asAgency(fromTitle.agency);
+  const agency = titled ?? bodyAgency(compact, lines);
+  const agencySource: Report['agency_source'] = titled ? 'title' : agency ? 'body' : null;
   const aggregate =
     /汇总[^。]{0,30}(?:各|所属|有关)|全(?:市|县|区|省)(?:各级|共)?[^。]{0,10}(?:收到|受理)[^。]{0,10}申请/.test(
       compact,
@@ -189,6 +243,7 @@ export function extractMetadata(doc: Document, opts: { url?: string | null } = {
       kind: 'ogi_annual_report',
       title,
       agency,
+      agency_source: agencySource,
       report_year: year,
       year_source: yearSource,
       publish_date: published.date,

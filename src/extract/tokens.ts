@@ -3,7 +3,7 @@
 // separate lines and still be read together.
 import type { Document, Origin } from '../read/document.ts';
 import { normalizeLabel } from './normalize.ts';
-import { looksLikeValue } from './value.ts';
+import { LONE_SIGN, looksLikeValue, UNIT_HEAD, UNIT_TAIL } from './value.ts';
 
 export type TokenKind = 'value' | 'empty' | 'label' | 'prose';
 
@@ -34,7 +34,36 @@ function token(text: string, origin: Origin, rowEnd: boolean): Token | null {
   return { text, norm: kind === 'label' ? normalizeLabel(text) : '', kind, origin, rowEnd };
 }
 
+/**
+ * Pieces of one value printed apart: a sign and its digits ("+" / "14" → "+ 14"), a number and the
+ * rest of its unit on the next line ("8.175万" / "元" → "8.175万元"). Joined before classifying.
+ */
+function joinPieces(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const next = tokens[i + 1];
+    const text = t.text.trim();
+    if (next && LONE_SIGN.test(text) && /^\d/.test(next.text.trim()) && looksLikeValue(`${text}${next.text.trim()}`)) {
+      out.push({ ...next, text: `${text} ${next.text.trim()}`, kind: 'value', norm: '' });
+      i++;
+      continue;
+    }
+    if (next && UNIT_HEAD.test(text) && UNIT_TAIL.test(next.text.trim())) {
+      out.push({ ...t, text: `${text}${next.text.trim()}`, kind: 'value', norm: '', rowEnd: t.rowEnd || next.rowEnd });
+      i++;
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
 export function tokenize(doc: Document): Token[] {
+  return joinPieces(tokenizeBlocks(doc));
+}
+
+function tokenizeBlocks(doc: Document): Token[] {
   const out: Token[] = [];
   for (const block of doc.blocks) {
     if (block.type === 'paragraph') {

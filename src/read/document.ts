@@ -48,6 +48,8 @@ export interface Document {
   warnings: string[];
   /** Pages are images with no usable text layer (a scan): nothing can be read without OCR. */
   scanned?: boolean;
+  /** Pictures in the content: for each, the number of blocks before it (so its section is known). */
+  images?: number[];
 }
 
 export const noOrigin = (): Origin => ({

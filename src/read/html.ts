@@ -164,12 +164,16 @@ function findFirst(node: AnyNode, name: string, depth: number): Element | null {
   return null;
 }
 
+/** Pictures declared smaller than this (px) are icons or spacers, not a printed table. */
+const MIN_IMAGE_PX = 60;
+
 export function readHtml(html: string, encoding: string | null): Document {
   const root = parseDocument(html, { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true });
   const blocks: Block[] = [];
   let line: string[] = [];
   let tableIndex = 0;
   let paragraphIndex = 0;
+  const images: number[] = [];
   const flush = () => {
     const text = decode(line.join(''))
       .replace(/[\s\u00a0\u3000]+/g, ' ')
@@ -186,6 +190,15 @@ export function readHtml(html: string, encoding: string | null): Document {
     const children = (node as Element).children;
     if (isElement(node)) {
       if (SKIP.has(node.name) || node.name === 'head' || hidden(node)) return;
+      if (node.name === 'img') {
+        // A table printed as a picture: remember where (icons and spacers declare a small size).
+        const size = Math.min(...['width', 'height'].map((a) => Number.parseInt(node.attribs[a] ?? '', 10) || 1e9));
+        if (size >= MIN_IMAGE_PX) {
+          flush();
+          images.push(blocks.length);
+        }
+        return;
+      }
       if (node.name === 'table' && !containsTable(node)) {
         flush();
         blocks.push(buildGrid(node, tableIndex++));
@@ -207,5 +220,5 @@ export function readHtml(html: string, encoding: string | null): Document {
   if (titleEl)
     for (const c of titleEl.children) if (c.type === 'text') parts.push((c as unknown as { data: string }).data);
   const title = decode(parts.join('')).replace(/\s+/g, ' ').trim() || null;
-  return { media: 'html', encoding, blocks, meta: { title }, warnings: [] };
+  return { media: 'html', encoding, blocks, meta: { title }, warnings: [], ...(images.length ? { images } : {}) };
 }

@@ -24,6 +24,18 @@ type Worker = Awaited<ReturnType<typeof import('tesseract.js').createWorker>>;
 export interface PageImage {
   page: number;
   gray: Gray;
+  /** The scan's resolution: image pixels per inch of the page it covers. */
+  dpi: number;
+}
+
+/** Image pixels over the page width in inches (a scan covers its page). */
+export function imageDpi(imageWidthPx: number, pageWidthPt: number): number {
+  return pageWidthPt > 0 ? imageWidthPx / (pageWidthPt / 72) : LIMITS.ocr.targetDpi;
+}
+
+/** How much to enlarge crops of a scan at `dpi` so tesseract sees them at the target resolution. */
+export function ocrScale(dpi: number): number {
+  return Math.min(LIMITS.ocr.maxScale, Math.max(1, LIMITS.ocr.targetDpi / dpi));
 }
 
 /** Whether the OCR packages are installed (they are optional: without them scans go to a person). */
@@ -40,10 +52,11 @@ export function ocrAvailable(): boolean {
 
 const pgm = (g: Gray) => Buffer.concat([Buffer.from(`P5\n${g.width} ${g.height}\n255\n`), Buffer.from(g.data)]);
 
-/** Scans come at ~150 dpi; tesseract reads digits best at about twice that: upscale (bilinear). */
-function upscale(g: Gray, f = 2): Gray {
-  const w = g.width * f,
-    h = g.height * f;
+/** Tesseract reads digits best at about 300 dpi: enlarge (bilinear) by the scan's own factor. */
+function upscale(g: Gray, f: number): Gray {
+  if (f <= 1) return g;
+  const w = Math.round(g.width * f),
+    h = Math.round(g.height * f);
   const out = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const sy = Math.min(g.height - 1, Math.max((y + 0.5) / f - 0.5, 0));
@@ -88,7 +101,8 @@ export async function pageImages(
       } | null;
       if (img?.data && (!best || img.width * img.height > best.width * best.height)) best = img;
     }
-    if (best) out.push({ page: p, gray: imageToGray(best) });
+    const [x0 = 0, , x1 = 0] = page.view;
+    if (best) out.push({ page: p, gray: imageToGray(best), dpi: imageDpi(best.width, x1 - x0) });
     page.cleanup();
   }
   return out;
@@ -130,7 +144,8 @@ export async function ocrPages(images: PageImage[]): Promise<{ blocks: Block[]; 
     const blocks: Block[] = [];
     let cells = 0;
     let tableIndex = 0;
-    for (const { page, gray } of images) {
+    for (const { page, gray, dpi } of images) {
+      const scale = ocrScale(dpi);
       const bands = gridBands(gray);
       // The title and byline sit above the first table of the first page.
       if (page === images[0]!.page) {
@@ -165,7 +180,7 @@ export async function ocrPages(images: PageImage[]): Promise<{ blocks: Block[]; 
         const row: GridCell[] = [];
         for (const [col, box] of band.cells.entries()) {
           const raw = crop(gray, box);
-          const img = raw && upscale(raw);
+          const img = raw && upscale(raw, scale);
           let text = '';
           let confidence = 100;
           if (img) {

@@ -3,10 +3,24 @@
 // split into several cells become table rows, single-cell lines become paragraphs.
 import type { Block, Document, GridCell, TableBlock } from './document.ts';
 import { noOrigin } from './document.ts';
-import { looksLikeValue } from '../extract/value.ts';
+import { LONE_SIGN, looksLikeValue } from '../extract/value.ts';
 
 const MD_SEPARATOR = /^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 const PROSE_PUNCT = /[，。；！？,;]$/;
+
+/** "+ 14": a sign printed apart from its digits is one value, not a label piece and a number. */
+function joinSigns(fields: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const next = fields[i + 1];
+    if (next !== undefined && LONE_SIGN.test(f) && /^\d/.test(next) && looksLikeValue(f + next)) {
+      out.push(`${f} ${next}`);
+      i++;
+    } else out.push(f);
+  }
+  return out;
+}
 
 /** Split one line into cells, or return null when it is a single piece of text. */
 export function splitLine(line: string): string[] | null {
@@ -17,10 +31,10 @@ export function splitLine(line: string): string[] | null {
     return inner.split('|').map((s) => s.trim());
   }
   if (t.length > 200) return null;
-  const wide = t.split(/\s{2,}|\u3000+/).filter(Boolean);
+  const wide = joinSigns(t.split(/\s{2,}|\u3000+/).filter(Boolean));
   if (wide.length >= 2 && wide.slice(1).some(looksLikeValue)) return wide;
   // "规章 0 0 0": a label followed by single-space-separated values.
-  const fields = t.split(/\s+/);
+  const fields = joinSigns(t.split(/\s+/));
   let k = 0;
   while (k < fields.length - 1 && looksLikeValue(fields[fields.length - 1 - k]!)) k++;
   if (k === 0) return null;

@@ -1,17 +1,17 @@
 // The store and review queue over the real corpus, through the CLI as the README documents it.
-// Skips with a notice when ../shared/corpus is absent.
+// Skips with a notice when ../shared/corpus is absent (fails under CI=true).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { needs } from '../helpers/needs.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');
 const CORPUS = path.resolve(process.env.NIANBAO_CORPUS ?? '../shared/corpus');
-const present = existsSync(CORPUS);
-if (!present) console.log(`notice: corpus not found at ${CORPUS}; the store end-to-end test is skipped`);
+const present = needs(existsSync(CORPUS), `the corpus at ${CORPUS} (for the store end-to-end test)`);
 
 const nianbao = async (...args: string[]) => {
   try {

@@ -1,17 +1,17 @@
 // The real corpus as a ratchet: per report, the extractor may not get fewer cells right than the
-// level recorded in baseline.json, and silent errors must stay at zero. Skips when ../shared is absent.
+// level recorded in baseline.json, and silent errors must stay at zero. Skips when ../shared is absent (fails under CI=true).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateCorpus, totals } from '../../src/eval/evaluate.ts';
+import { needs } from '../helpers/needs.ts';
 
 const CORPUS = path.resolve(process.env.NIANBAO_CORPUS ?? '../shared/corpus');
 const baseline = JSON.parse(readFileSync(new URL('./baseline.json', import.meta.url), 'utf8')) as Record<
   string,
   { right: number; rightNonZero: number; fullyRight: boolean }
 >;
-const present = existsSync(CORPUS);
-if (!present) console.log(`notice: corpus not found at ${CORPUS}; the corpus ratchet is skipped`);
+const present = needs(existsSync(CORPUS), `the corpus at ${CORPUS} (for the corpus ratchet)`);
 
 describe.skipIf(!present)('corpus ratchet', () => {
   it('keeps every report at or above its recorded level, with no silent errors', async () => {

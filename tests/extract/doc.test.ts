@@ -11,9 +11,9 @@ import { renderHtml } from '../../src/demo/render.ts';
 import { extractBytes } from '../../src/pipeline.ts';
 import { fixtureReport } from '../render/arbitrary.ts';
 import { expectPositionedRoundTrip, hasCommand } from '../helpers/positioned.ts';
+import { needs } from '../helpers/needs.ts';
 
-const hasSoffice = hasCommand('soffice', ['--version']);
-if (!hasSoffice) console.log('notice: soffice (LibreOffice) not installed; the .doc round trip is skipped');
+const hasSoffice = needs(hasCommand('soffice', ['--version']), 'soffice (LibreOffice), for the .doc round trip');
 
 const PROFILE = mkdtempSync(path.join(tmpdir(), 'nianbao-lo-')); // one LibreOffice profile: faster starts
 

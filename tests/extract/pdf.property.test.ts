@@ -7,10 +7,9 @@ import { extractBytes } from '../../src/pipeline.ts';
 import { fixtureReport } from '../render/arbitrary.ts';
 import { hasCjkFont, renderPdf, CJK_FONT } from '../render/pdf.ts';
 import { expectPositionedRoundTrip } from '../helpers/positioned.ts';
+import { needs } from '../helpers/needs.ts';
 
-const present = hasCjkFont();
-if (!present)
-  console.log(`notice: ${CJK_FONT} not installed (apt-get install fonts-wqy-microhei); the PDF round trip is skipped`);
+const present = needs(hasCjkFont(), `${CJK_FONT} (apt-get install fonts-wqy-microhei), for the PDF round trip`);
 
 describe.skipIf(!present)('PDF round trip', () => {
   it('every printed number comes back in its cell, with page and bbox', async () => {

@@ -1,42 +1,18 @@
 // Scans: the project's own PDF rendering rasterised to page images only (pdftoppm, 150 dpi grey),
 // then read by OCR. Every value must be right or its table flagged; every OCR table is queued.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { extractBytes } from '../../src/pipeline.ts';
 import { ocrAvailable } from '../../src/read/ocr.ts';
 import { hasCjkFont, renderPdf } from '../render/pdf.ts';
+import { imageOnlyPdf } from '../render/scan.ts';
 import { hasCommand } from '../helpers/positioned.ts';
+import { needs } from '../helpers/needs.ts';
 
-const hasPdftoppm = hasCommand('pdftoppm', ['-v']);
-const present = hasPdftoppm && hasCjkFont() && ocrAvailable();
-if (!present)
-  console.log(
-    'notice: pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages are missing; the scan test is skipped',
-  );
-
-/** Page images only: what a scanner or "print to image" produces. */
-async function imageOnlyPdf(pdf: Uint8Array): Promise<Uint8Array> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-scan-'));
-  writeFileSync(path.join(dir, 'in.pdf'), pdf);
-  execFileSync('pdftoppm', ['-r', '150', '-gray', '-png', path.join(dir, 'in.pdf'), path.join(dir, 'p')]);
-  const doc = new PDFDocument({ autoFirstPage: false });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Uint8Array>((r) => doc.on('end', () => r(Buffer.concat(chunks))));
-  for (const f of readdirSync(dir)
-    .filter((n) => n.endsWith('.png'))
-    .sort()) {
-    doc.addPage({ size: 'A4', margin: 0 });
-    doc.image(readFileSync(path.join(dir, f)), 0, 0, { width: 595.28, height: 841.89 });
-  }
-  doc.end();
-  return done;
-}
+const present = needs(
+  hasCommand('pdftoppm', ['-v']) && hasCjkFont() && ocrAvailable(),
+  'pdftoppm (poppler-utils), fonts-wqy-microhei or the OCR packages (for the scan test)',
+);
 
 describe.skipIf(!present)('scanned reports (OCR)', () => {
   it('reads the tables cell by cell, marks every OCR cell, and queues every OCR table', async () => {

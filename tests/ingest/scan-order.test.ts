@@ -10,7 +10,7 @@ import { ocrAvailable } from '../../src/read/ocr.ts';
 import { Store } from '../../src/store/store.ts';
 import { fixture, page } from '../helpers/copies.ts';
 import { hasCommand } from '../helpers/positioned.ts';
-import { imageOnlyPdf } from '../helpers/scan.ts';
+import { imageOnlyPdf } from '../render/scan.ts';
 import { hasCjkFont, renderPdf } from '../render/pdf.ts';
 
 const present = hasCommand('pdftoppm', ['-v']) && hasCjkFont() && ocrAvailable();

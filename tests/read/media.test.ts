@@ -57,8 +57,12 @@ describe('PDF and Word inputs', () => {
     expect(record.report.kind).toBe('ogi_annual_report');
     expect(record.cells).toEqual([]);
     expect(record.report.tables_missing).toEqual(['table2', 'table3', 'table4']);
-    expect(record.findings.map((f) => [f.rule, f.status, f.blame])).toEqual([
-      ['E-SCAN', 'not_assessable', 'extraction'],
+    expect(record.findings.map((f) => [f.rule, f.status, f.blame, f.detail?.reason])).toEqual([
+      ['E-SCAN', 'not_assessable', 'extraction', undefined],
+      // Every unread table is a review item of its own: printed as an image.
+      ['E-TABLE', 'not_assessable', 'extraction', 'image'],
+      ['E-TABLE', 'not_assessable', 'extraction', 'image'],
+      ['E-TABLE', 'not_assessable', 'extraction', 'image'],
     ]);
   });
 });
