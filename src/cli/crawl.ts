@@ -7,8 +7,8 @@ import { Crawler, type CrawlOptions, type CrawlSummary } from '../crawl/crawl.ts
 import { loadRegistry } from '../crawl/registry.ts';
 import { log } from '../log.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
-import { queueFileFor } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
+import { outputDirFor, queueFileFor } from '../store/paths.ts';
 import { runExport } from './export.ts';
 import { progress } from './progress.ts';
 
@@ -43,7 +43,7 @@ export function describeSummary(s: CrawlSummary): string {
 
 export async function runCrawl(o: CrawlCliOptions, extra: Partial<CrawlOptions> = {}): Promise<CrawlSummary> {
   const sources = await loadRegistry(o.sources);
-  const store = await Store.openSqlite(o.db);
+  const store = await openStore(o.db);
   const bar = progress('crawl');
   const crawler = new Crawler(store, sources, {
     ...crawlOptions(o),
@@ -116,7 +116,7 @@ export async function runDemo(o: { db: string; out?: string }): Promise<number> 
   process.stderr.write(`demo site at ${site.entry}\n`);
   try {
     await runCrawl({ sources, db: o.db, allowLoopback: true, delay: '50' });
-    const out = o.out ?? path.join(path.dirname(path.resolve(o.db)), 'cells.csv');
+    const out = o.out ?? path.join(outputDirFor(o.db), 'cells.csv');
     await runExport({ db: o.db, format: 'csv', out });
     process.stderr.write(`review queue: ${queueFileFor(o.db)}\nnext: npx nianbao review list --db ${o.db}\n`);
     return 0;

@@ -2,12 +2,12 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { csvHeader, csvLine, exportRows } from '../export/cells.ts';
-import { Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
 
 export async function runExport(opts: { db: string; format: string; out?: string }): Promise<number> {
   if (opts.format !== 'csv' && opts.format !== 'jsonl')
     throw new Error(`--format must be csv or jsonl (got ${opts.format})`);
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db, { mustExist: true });
   const out = opts.out ? createWriteStream(opts.out) : process.stdout;
   const write = async (line: string) => {
     if (!out.write(`${line}\n`)) await once(out, 'drain');

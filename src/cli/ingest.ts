@@ -3,11 +3,11 @@ import { collectFiles } from '../ingest/files.ts';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { queueFileFor } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
 import { progress } from './progress.ts';
 
 export async function runIngest(paths: string[], opts: { db: string }): Promise<number> {
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db);
   try {
     const files = await collectFiles(paths);
     const bar = progress('ingest');

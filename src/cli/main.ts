@@ -1,9 +1,10 @@
 // The `nianbao` command: thin wiring from arguments to the stages.
 // Command modules load on use: `review list` should not pay for the extractor's dictionaries.
+import path from 'node:path';
 import { Command } from 'commander';
 
 import { PARSER_VERSION } from '../../parsers/index.ts';
-import { DEFAULT_DB } from '../store/paths.ts';
+import { defaultDb, outputDirFor } from '../store/paths.ts';
 
 const runExtract = async (...a: Parameters<typeof import('./extract.ts').runExtract>) =>
   (await import('./extract.ts')).runExtract(...a);
@@ -29,7 +30,11 @@ const act =
       process.exitCode = 2;
     }
   };
-const dbOption = ['--db <path>', 'the store (SQLite file)', DEFAULT_DB] as const;
+const dbOption = [
+  '--db <path|url>',
+  'the store: an SQLite file, or a postgres:// URL (default: $NIANBAO_DB, else output/nianbao.db)',
+  defaultDb(),
+] as const;
 
 program
   .command('extract')
@@ -130,7 +135,7 @@ crawlOpts(program.command('run').description('crawl, then export the effective c
       return runExport({
         db: opts.db,
         format: opts.format,
-        out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}cells.${opts.format}`,
+        out: opts.out ?? path.join(outputDirFor(opts.db), `cells.${opts.format}`),
       });
     }),
   );

@@ -5,14 +5,16 @@ import type { Cell, CellRef, Finding, ReportRecord, TableId } from '../record.ts
 import { effectiveRecord } from '../review/effective.ts';
 import { decide, DECISIONS, type Decision } from '../review/queue.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
-import { Store, type ReviewFilter, type ReviewItemRow } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
+import type { ReviewFilter, ReviewItemRow, Store } from '../store/store.ts';
 import { queueFileFor } from '../store/paths.ts';
 
 const who = (w?: string) => w ?? process.env.NIANBAO_USER ?? userInfo().username;
 const findingOf = (i: ReviewItemRow) => (JSON.parse(i.finding_json) as { finding: Finding }).finding;
 
+/** Every review command needs an existing store: a mistyped --db is refused, never created. */
 async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await Store.openSqlite(db);
+  const store = await openStore(db, { mustExist: true });
   try {
     return await fn(store);
   } finally {

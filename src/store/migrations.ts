@@ -4,7 +4,10 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 export type Dialect = 'sqlite' | 'postgres';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  // The two column types that differ between the embedded default and Postgres.
+  // The two column types that differ between the embedded default and Postgres. Write every
+  // migration with these and SQLite's types: on Postgres, PostgresDdlPlugin (dialects.ts) compiles
+  // `id … primaryKey().autoIncrement()` to `serial primary key`, `real` to `double precision` and
+  // `blob` to `bytea`, so the SQLite DDL of existing stores never changes.
   const id = dialect === 'sqlite' ? 'integer' : 'serial';
   const blob = dialect === 'sqlite' ? 'blob' : 'bytea';
   return {

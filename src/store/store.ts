@@ -1,9 +1,10 @@
-// The storage interface and its kysely implementation (SQLite by default; the queries are plain
-// enough for a Postgres dialect to take later). Every write that belongs together is one transaction.
+// The storage interface and its kysely implementation, one for SQLite (the default) and PostgreSQL:
+// dialect-neutral queries only (open a store with `openStore` in open.ts). Every write that belongs
+// together is one transaction.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, type Transaction } from 'kysely';
+import { openSqliteDatabase, StoreSqliteDialect } from './dialects.ts';
 import type { Cell, ReportRecord } from '../record.ts';
 import { InlineMigrations, type Dialect } from './migrations.ts';
 import type { Database, ReviewItemsTable, CorrectionsTable } from './schema.ts';
@@ -40,18 +41,28 @@ export class Store {
     readonly dialect: Dialect,
   ) {}
 
+  /** An SQLite store file, created if missing (commands use `openStore`, which also takes URLs). */
   static async openSqlite(file: string = DEFAULT_DB): Promise<Store> {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
-    await store.migrate();
+    return Store.open(new Kysely<Database>({ dialect: new StoreSqliteDialect(openSqliteDatabase(file)) }), 'sqlite');
+  }
+
+  /** A store over a connected kysely instance: brought to the latest schema, closed on failure. */
+  static async open(db: Kysely<Database>, dialect: Dialect): Promise<Store> {
+    const store = new Store(db, dialect);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
     return store;
   }
 
+  /**
+   * Serialised across processes: on SQLite the migrations run in one BEGIN IMMEDIATE transaction
+   * (StoreSqliteDialect), on Postgres kysely holds a session advisory lock around them.
+   */
   async migrate(): Promise<void> {
     // Each feature's migrations carry their own number range, so they may land in any order.
     const migrator = new Migrator({
