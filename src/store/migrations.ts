@@ -195,6 +195,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0600_host_lease': {
+      // Fleet politeness: one row per host, claimed atomically by one worker at a time.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('host_lease')
+          .addColumn('host', 'text', (c) => c.primaryKey())
+          .addColumn('next_allowed_at', 'text', (c) => c.notNull())
+          .addColumn('holder', 'text')
+          .addColumn('lease_until', 'text')
+          .execute();
+      },
+    },
   };
 }
 

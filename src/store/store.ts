@@ -341,6 +341,59 @@ export class Store {
       .execute();
   }
 
+  // ------------------------------------------------------------------ fleet politeness
+
+  /**
+   * Claim a host for one request (or a burst) across the fleet: succeeds only if no live lease is
+   * held on it and its next allowed time has come. One atomic UPDATE … RETURNING decides between
+   * concurrent claimers on both dialects. On refusal, `retryAt` says when to try again.
+   */
+  async claimHost(
+    host: string,
+    holder: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<{ claimed: true; leaseUntil: string } | { claimed: false; retryAt: string }> {
+    const at = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    await this.db
+      .insertInto('host_lease')
+      .values({ host, next_allowed_at: new Date(0).toISOString(), holder: null, lease_until: null })
+      .onConflict((oc) => oc.column('host').doNothing())
+      .execute();
+    const won = await this.db
+      .updateTable('host_lease')
+      .set({ holder, lease_until: leaseUntil })
+      .where('host', '=', host)
+      .where('next_allowed_at', '<=', at)
+      .where((eb) => eb.or([eb('holder', 'is', null), eb('lease_until', '<=', at)]))
+      .returning('host')
+      .executeTakeFirst();
+    if (won) return { claimed: true, leaseUntil };
+    const row = await this.db
+      .selectFrom('host_lease')
+      .select(['next_allowed_at', 'holder', 'lease_until'])
+      .where('host', '=', host)
+      .executeTakeFirstOrThrow();
+    const busyUntil = row.holder && row.lease_until && row.lease_until > at ? row.lease_until : at;
+    return { claimed: false, retryAt: [busyUntil, row.next_allowed_at].sort()[1]! }; // ISO times sort as text
+  }
+
+  /**
+   * Give a host back, setting when its next request may go (now + its delay). Returns false when
+   * this holder's lease had lapsed and another worker holds the host: nothing is changed then.
+   */
+  async releaseHost(host: string, holder: string, nextAllowedAt: Date): Promise<boolean> {
+    const row = await this.db
+      .updateTable('host_lease')
+      .set({ holder: null, lease_until: null, next_allowed_at: nextAllowedAt.toISOString() })
+      .where('host', '=', host)
+      .where('holder', '=', holder)
+      .returning('host')
+      .executeTakeFirst();
+    return !!row;
+  }
+
   async children(parent: string): Promise<string[]> {
     return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map(
       (r) => r.agency,
