@@ -169,4 +169,16 @@ program
     }),
   );
 
+program
+  .command('worker')
+  .description('take jobs from the fleet queue of a Postgres store until stopped (SIGINT/SIGTERM: graceful)')
+  .option(...dbOption)
+  .option('--concurrency <n>', 'jobs at a time in this process (default: the number of cores)')
+  .option('--kinds <kinds>', 'job kinds to take, comma-separated (extract)', 'extract')
+  .action(
+    act(async (opts: { db: string; concurrency?: string; kinds?: string }) =>
+      (await import('./worker.ts')).runWorker(opts),
+    ),
+  );
+
 await program.parseAsync(process.argv);
