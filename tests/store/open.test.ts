@@ -113,6 +113,7 @@ describeStores('store factory', (stores) => {
       ['review', 'list', '--db', target],
       ['review', 'show', '1', '--db', target],
       ['export', '--db', target],
+      ['review', 'decide', '1', '--as', 'false-alarm', '--db', target],
       ['review', 'list'], // from NIANBAO_DB
     ]) {
       const r = await nianbao(args, { NIANBAO_DB: target });
