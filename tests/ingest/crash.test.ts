@@ -90,5 +90,5 @@ describeStores('crash safety', (stores) => {
       b = await snapshot(clean);
     expect(a.runs).toBe(FILES);
     expect(a).toEqual(b);
-  }, 120_000);
+  }, 300_000);
 });
