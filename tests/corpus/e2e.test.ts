@@ -1,7 +1,8 @@
 // The store and review queue over the real corpus, through the CLI as the README documents it.
 // Skips with a notice when ../shared/corpus is absent.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
@@ -13,9 +14,11 @@ const CORPUS = path.resolve(process.env.NIANBAO_CORPUS ?? '../shared/corpus');
 const present = existsSync(CORPUS);
 if (!present) console.log(`notice: corpus not found at ${CORPUS}; the store end-to-end test is skipped`);
 
+// A Postgres store's queue file goes to ./output: run the commands in a scratch folder.
+const CWD = mkdtempSync(path.join(tmpdir(), 'nianbao-e2e-'));
 const nianbao = async (...args: string[]) => {
   try {
-    return { code: 0, ...(await exec(process.execPath, [BIN, ...args], { maxBuffer: 256 << 20 })) };
+    return { code: 0, ...(await exec(process.execPath, [BIN, ...args], { maxBuffer: 256 << 20, cwd: CWD })) };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
     return { code: x.code, stdout: x.stdout, stderr: x.stderr };

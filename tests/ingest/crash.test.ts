@@ -74,7 +74,8 @@ describeStores('crash safety', (stores) => {
     const corpus = path.join(root, 'corpus');
     makeCorpus(corpus);
     const crashed = await stores.fresh();
-    const child = spawn(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { stdio: 'ignore' });
+    // cwd: a Postgres store's queue file goes to ./output
+    const child = spawn(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { stdio: 'ignore', cwd: root });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const t0 = Date.now();
     while ((await count(crashed)) < 40 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
@@ -83,9 +84,9 @@ describeStores('crash safety', (stores) => {
     const atKill = await count(crashed);
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(FILES); // really interrupted
-    await run(process.execPath, [BIN, 'ingest', corpus, '--db', crashed]);
+    await run(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { cwd: root });
     const clean = await stores.fresh();
-    await run(process.execPath, [BIN, 'ingest', corpus, '--db', clean]);
+    await run(process.execPath, [BIN, 'ingest', corpus, '--db', clean], { cwd: root });
     const a = await snapshot(crashed),
       b = await snapshot(clean);
     expect(a.runs).toBe(FILES);
