@@ -79,4 +79,20 @@ export const LIMITS = {
     /** Queue items per page (at most 500 through ?limit=). */
     pageSize: 50,
   },
+  fleet: {
+    /** A fetch or extract job whose worker has not finished it by then is retried elsewhere. */
+    fetchExpireSeconds: 300,
+    extractExpireSeconds: 900,
+    /** Retries after a failure or an expiry (a worker killed with -9), then the job fails. */
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    /** How often an idle worker asks the queue for work (pg-boss's minimum is 0.5 s). */
+    pollingIntervalSeconds: 1,
+    /** How often pg-boss looks for expired jobs (and archives old ones). */
+    maintenanceIntervalSeconds: 60,
+    /** On stop, jobs in flight get this long to finish before they are failed (and retried). */
+    stopTimeoutMs: 30_000,
+    /** A host claimed for a request is freed after this even if its holder dies. */
+    hostLeaseMs: 120_000,
+  },
 } as const;

@@ -3,12 +3,13 @@ import { userInfo } from 'node:os';
 import { division } from '../bodies/divisions.ts';
 import { aliasBody, findBody, mergeBody } from '../bodies/edit.ts';
 import { ensureBodies } from '../bodies/resolve.ts';
-import { type BodyRow, Store } from '../store/store.ts';
+import type { BodyRow, Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
 
 const who = (w?: string) => w ?? process.env.NIANBAO_USER ?? userInfo().username;
 
 async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
-  const store = await Store.openSqlite(db);
+  const store = await openStore(db, { mustExist: true });
   try {
     await ensureBodies(store);
     return await fn(store);

@@ -2,7 +2,7 @@
 // store holds — complete, partial (which tables unread), pre2019, not_a_report, not_found,
 // fetch_failed. Read-only.
 import { type CoverageRow, computeCoverage } from '../coverage/coverage.ts';
-import { Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
 
 const COLUMNS = ['body', 'source_id', 'year', 'status', 'report_id', 'tables_missing', 'detail'] as const;
 
@@ -26,7 +26,7 @@ export async function runCoverage(opts: {
   if (opts.json && opts.csv) throw new Error('--json and --csv exclude each other');
   const year = opts.year === undefined ? undefined : Number(opts.year);
   if (year !== undefined && !Number.isInteger(year)) throw new Error(`--year must be a year (got ${opts.year})`);
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db, { mustExist: true });
   let rows: CoverageRow[];
   try {
     rows = await computeCoverage(store, { source: opts.source, year });

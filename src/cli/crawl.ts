@@ -9,8 +9,8 @@ import { loadRegistry } from '../crawl/registry.ts';
 import { LIMITS } from '../settings.ts';
 import { log } from '../log.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
+import { openStore } from '../store/open.ts';
 import { queueFileFor } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
 import { runExport } from './export.ts';
 import { withOutputErrors } from './output.ts';
 import { progress } from './progress.ts';
@@ -78,7 +78,7 @@ async function crawlWithStatus(
   extra: Partial<CrawlOptions> = {},
 ): Promise<{ summary: CrawlSummary; status: number }> {
   const sources = await loadRegistry(o.sources);
-  const store = await Store.openSqlite(o.db);
+  const store = await openStore(o.db);
   let lock: StoreLock | null = null;
   let crawler: Crawler | null = null;
   try {
@@ -105,7 +105,7 @@ async function crawlWithStatus(
 
 /** `nianbao sources status`: per source, how its crawls went and which report years it yielded. */
 export async function sourcesStatus(o: { db: string; json?: boolean }): Promise<number> {
-  const store = await Store.openSqlite(o.db);
+  const store = await openStore(o.db, { mustExist: true });
   try {
     const lastYear = new Date().getUTCFullYear() - 1; // a year's report is published by the next January
     const rows = (await store.sourceStatus()).map((r) => {
@@ -157,7 +157,7 @@ export async function sourcesCheck(file: string): Promise<number> {
 export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promise<number> {
   await loadRegistry(o.sources); // fail now, not at 3 a.m.
   // One schedule per store; each tick also takes the crawl lock (a manual crawl may be running).
-  const store = await Store.openSqlite(o.db);
+  const store = await openStore(o.db);
   let scheduleLock: StoreLock;
   try {
     scheduleLock = await lockStore(store, 'schedule');

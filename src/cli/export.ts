@@ -6,9 +6,9 @@ import { csvHeader, csvLine, exportRows } from '../export/cells.ts';
 import type { ExportFilter } from '../export/layouts.ts';
 import { writePackage } from '../export/package.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/writers.ts';
-import { Store } from '../store/store.ts';
 import { outputFor } from './output.ts';
 import { progress } from './progress.ts';
+import { openStore } from '../store/open.ts';
 
 export interface ExportCliOptions {
   db: string;
@@ -47,7 +47,7 @@ export async function runExport(opts: ExportCliOptions): Promise<number> {
   if (opts.format === 'parquet') throw new Error('--format parquet needs --out DIR');
   if (filter.since !== undefined || filter.agency || filter.region)
     throw new Error('--since, --agency and --region apply to the data package: give --out DIR');
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db, { mustExist: true });
   const out = await outputFor(opts.out).catch(async (e) => {
     await store.close();
     throw e;
@@ -71,7 +71,7 @@ export async function runExport(opts: ExportCliOptions): Promise<number> {
 async function runPackage(dir: string, format: ExportFormat, filter: ExportFilter, db: string): Promise<number> {
   if (existsSync(dir) && !statSync(dir).isDirectory())
     throw new Error(`${dir}: is a file, not a folder (a package is a folder)`);
-  const store = await Store.openSqlite(db);
+  const store = await openStore(db, { mustExist: true });
   const bar = progress('export');
   try {
     const s = await writePackage(store, { dir, format, filter, onProgress: (d, t, w) => bar.update(d, t, w) });

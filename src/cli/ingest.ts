@@ -3,12 +3,12 @@ import { collectFiles } from '../ingest/files.ts';
 import { ingestFiles, type IngestSummary } from '../ingest/ingest.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { queueFileFor } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
 import { errorLine, withOutputErrors } from './output.ts';
 import { progress } from './progress.ts';
+import { openStore } from '../store/open.ts';
 
 export async function runIngest(paths: string[], opts: { db: string }): Promise<number> {
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db);
   try {
     // A special file or a broken link met by a folder walk counts as failed: one line, exit status 1.
     let skipped = 0;

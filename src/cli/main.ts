@@ -1,9 +1,10 @@
 // The `nianbao` command: thin wiring from arguments to the stages.
 // Command modules load on use: `review list` should not pay for the extractor's dictionaries.
+import path from 'node:path';
 import { Command } from 'commander';
 
 import { PARSER_VERSION } from '../../parsers/index.ts';
-import { DEFAULT_DB } from '../store/paths.ts';
+import { defaultDb, outputDirFor } from '../store/paths.ts';
 import { LIMITS } from '../settings.ts';
 import { guardStdio, messageLine, stdoutOutput } from './output.ts';
 import { parseIntOption } from './options.ts';
@@ -36,7 +37,11 @@ const act =
       process.exitCode = 2;
     }
   };
-const dbOption = ['--db <path>', 'the store (SQLite file)', DEFAULT_DB] as const;
+const dbOption = [
+  '--db <path|url>',
+  'the store: an SQLite file, or a postgres:// URL (default: $NIANBAO_DB, else output/nianbao.db)',
+  defaultDb(),
+] as const;
 
 program
   .command('extract')
@@ -154,7 +159,7 @@ crawlOpts(program.command('run').description('crawl, then export the data packag
       return runExport({
         db: opts.db,
         format: opts.format,
-        out: opts.out ?? `${opts.db.replace(/[^/]*$/, '')}package`,
+        out: opts.out ?? path.join(outputDirFor(opts.db), 'package'),
       });
     }),
   );
@@ -272,5 +277,17 @@ program
   .requiredOption('--out <dir>', 'folder for index.html')
   .option(...dbOption)
   .action(act(async (opts: { db: string; out: string }) => (await import('./summary.ts')).runSummary(opts)));
+
+program
+  .command('worker')
+  .description('take jobs from the fleet queue of a Postgres store until stopped (SIGINT/SIGTERM: graceful)')
+  .option(...dbOption)
+  .option('--concurrency <n>', 'jobs at a time in this process (default: the number of cores)')
+  .option('--kinds <kinds>', 'job kinds to take, comma-separated (extract)', 'extract')
+  .action(
+    act(async (opts: { db: string; concurrency?: string; kinds?: string }) =>
+      (await import('./worker.ts')).runWorker(opts),
+    ),
+  );
 
 await program.parseAsync(process.argv);

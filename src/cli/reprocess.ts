@@ -5,8 +5,8 @@ import { lockStore } from '../crawl/lock.ts';
 import { reprocess } from '../ingest/reprocess.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
 import { queueFileFor } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
 import { progress } from './progress.ts';
+import { openStore } from '../store/open.ts';
 
 export interface ReprocessCliOptions {
   db: string;
@@ -20,7 +20,7 @@ export async function runReprocess(o: ReprocessCliOptions): Promise<number> {
   if (o.all && o.olderThan !== undefined) throw new Error('--all and --older-than exclude each other');
   const year = o.year === undefined ? undefined : Number(o.year);
   if (year !== undefined && !Number.isInteger(year)) throw new Error(`--year must be a year (got ${o.year})`);
-  const store = await Store.openSqlite(o.db);
+  const store = await openStore(o.db);
   try {
     const lock = await lockStore(store, 'crawl');
     try {

@@ -5,14 +5,15 @@ import type { ReportRecord, TableId } from '../record.ts';
 import { findingOf, itemJson, ReviewService } from '../review/service.ts';
 import { cellText, tableGrid, TABLE_NAMES, type TableGrid } from '../review/table-view.ts';
 import { queueFileFor } from '../store/paths.ts';
-import { Store, type ReviewFilter } from '../store/store.ts';
+import type { ReviewFilter } from '../store/store.ts';
 import { escapeControls, safeJson } from '../safe-text.ts';
 import { stdoutOutput } from './output.ts';
+import { openStore } from '../store/open.ts';
 
 export const who = (w?: string) => w || process.env.NIANBAO_USER || userInfo().username;
 
 async function withService<T>(db: string, fn: (s: ReviewService) => Promise<T>): Promise<T> {
-  const store = await Store.openSqlite(db);
+  const store = await openStore(db, { mustExist: true });
   try {
     return await fn(new ReviewService(store, queueFileFor(db)));
   } finally {

@@ -1,13 +1,12 @@
 // `nianbao serve`: the review desk in the browser (src/web). Loopback by default; any other address
 // needs --token.
-import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { ReviewService } from '../review/service.ts';
 import { queueFileFor } from '../store/paths.ts';
-import { Store } from '../store/store.ts';
 import { isLoopback } from '../web/security.ts';
 import { createApp } from '../web/server.ts';
 import { who } from './review.ts';
+import { openStore } from '../store/open.ts';
 
 export interface ServeCliOptions {
   db: string;
@@ -25,9 +24,7 @@ export async function runServe(opts: ServeCliOptions): Promise<number> {
   if (!loopback && !token)
     throw new Error(`refusing to serve on ${opts.host} without --token (a non-loopback address needs a token)`);
   if (token !== null && token.length < 12) throw new Error('--token must be at least 12 characters');
-  if (opts.db !== ':memory:' && !existsSync(opts.db))
-    throw new Error(`${opts.db}: no such store (run nianbao ingest first)`);
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db, { mustExist: true });
   const service = new ReviewService(store, queueFileFor(opts.db));
   const app = createApp({ service, token, who: who(opts.who), loopbackOnly: loopback });
   const server = serve({ fetch: app.fetch, hostname: opts.host, port }, (info) => {

@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderSummaryHtml } from '../export/summary.ts';
-import { Store } from '../store/store.ts';
+import { openStore } from '../store/open.ts';
 
 export async function runSummary(opts: { db: string; out: string }): Promise<number> {
-  const store = await Store.openSqlite(opts.db);
+  const store = await openStore(opts.db, { mustExist: true });
   try {
     const html = await renderSummaryHtml(store);
     mkdirSync(opts.out, { recursive: true });

@@ -4,7 +4,10 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 export type Dialect = 'sqlite' | 'postgres';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  // The two column types that differ between the embedded default and Postgres.
+  // The two column types that differ between the embedded default and Postgres. Write every
+  // migration with these and SQLite's types: on Postgres, PostgresDdlPlugin (dialects.ts) compiles
+  // `id … primaryKey().autoIncrement()` to `serial primary key`, `real` to `double precision` and
+  // `blob` to `bytea`, so the SQLite DDL of existing stores never changes.
   const id = dialect === 'sqlite' ? 'integer' : 'serial';
   const blob = dialect === 'sqlite' ? 'blob' : 'bytea';
   return {
@@ -323,6 +326,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
             .where('id', '=', r.id)
             .execute();
         }
+      },
+    },
+    '0600_host_lease': {
+      // Fleet politeness: one row per host, claimed atomically by one worker at a time.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('host_lease')
+          .addColumn('host', 'text', (c) => c.primaryKey())
+          .addColumn('next_allowed_at', 'text', (c) => c.notNull())
+          .addColumn('holder', 'text')
+          .addColumn('lease_until', 'text')
+          .execute();
       },
     },
   };

@@ -231,6 +231,17 @@ export interface FetchLogTable {
   at: string;
 }
 
+/** Fleet politeness: who may send the next request to a host, and from when (ISO times). */
+export interface HostLeaseTable {
+  host: string;
+  /** no request to this host before this time (its delay: Crawl-delay, AutoThrottle, Retry-After) */
+  next_allowed_at: string;
+  /** the worker holding the host now, null when free */
+  holder: string | null;
+  /** the holder's claim lapses at this time (a worker killed mid-request frees its host) */
+  lease_until: string | null;
+}
+
 export interface Database {
   crawl_runs: CrawlRunsTable;
   frontier: FrontierTable;
@@ -250,6 +261,7 @@ export interface Database {
   body_events: BodyEventsTable;
   sources: SourcesTable;
   store_locks: StoreLocksTable;
+  host_lease: HostLeaseTable;
 }
 
 /** A registry source and its crawl health (0300_crawl_health). */

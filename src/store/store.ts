@@ -1,9 +1,10 @@
-// The storage interface and its kysely implementation (SQLite by default; the queries are plain
-// enough for a Postgres dialect to take later). Every write that belongs together is one transaction.
+// The storage interface and its kysely implementation, one for SQLite (the default) and PostgreSQL:
+// dialect-neutral queries only (open a store with `openStore` in open.ts). Every write that belongs
+// together is one transaction.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, type Transaction } from 'kysely';
+import { openSqliteDatabase, StoreSqliteDialect } from './dialects.ts';
 import type { Cell, ReportRecord } from '../record.ts';
 import { InlineMigrations, type Dialect } from './migrations.ts';
 import type { Database, ReviewItemsTable, CorrectionsTable } from './schema.ts';
@@ -103,18 +104,28 @@ export class Store {
     readonly dialect: Dialect,
   ) {}
 
+  /** An SQLite store file, created if missing (commands use `openStore`, which also takes URLs). */
   static async openSqlite(file: string = DEFAULT_DB): Promise<Store> {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    const store = new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
-    await store.migrate();
+    return Store.open(new Kysely<Database>({ dialect: new StoreSqliteDialect(openSqliteDatabase(file)) }), 'sqlite');
+  }
+
+  /** A store over a connected kysely instance: brought to the latest schema, closed on failure. */
+  static async open(db: Kysely<Database>, dialect: Dialect): Promise<Store> {
+    const store = new Store(db, dialect);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
     return store;
   }
 
+  /**
+   * Serialised across processes: on SQLite the migrations run in one BEGIN IMMEDIATE transaction
+   * (StoreSqliteDialect), on Postgres kysely holds a session advisory lock around them.
+   */
   async migrate(): Promise<void> {
     // Each feature's migrations carry their own number range, so they may land in any order.
     const migrator = new Migrator({
@@ -608,6 +619,59 @@ export class Store {
       .values(b)
       .onConflict((oc) => oc.column('agency').doUpdateSet(b))
       .execute();
+  }
+
+  // ------------------------------------------------------------------ fleet politeness
+
+  /**
+   * Claim a host for one request (or a burst) across the fleet: succeeds only if no live lease is
+   * held on it and its next allowed time has come. One atomic UPDATE … RETURNING decides between
+   * concurrent claimers on both dialects. On refusal, `retryAt` says when to try again.
+   */
+  async claimHost(
+    host: string,
+    holder: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<{ claimed: true; leaseUntil: string } | { claimed: false; retryAt: string }> {
+    const at = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    await this.db
+      .insertInto('host_lease')
+      .values({ host, next_allowed_at: new Date(0).toISOString(), holder: null, lease_until: null })
+      .onConflict((oc) => oc.column('host').doNothing())
+      .execute();
+    const won = await this.db
+      .updateTable('host_lease')
+      .set({ holder, lease_until: leaseUntil })
+      .where('host', '=', host)
+      .where('next_allowed_at', '<=', at)
+      .where((eb) => eb.or([eb('holder', 'is', null), eb('lease_until', '<=', at)]))
+      .returning('host')
+      .executeTakeFirst();
+    if (won) return { claimed: true, leaseUntil };
+    const row = await this.db
+      .selectFrom('host_lease')
+      .select(['next_allowed_at', 'holder', 'lease_until'])
+      .where('host', '=', host)
+      .executeTakeFirstOrThrow();
+    const busyUntil = row.holder && row.lease_until && row.lease_until > at ? row.lease_until : at;
+    return { claimed: false, retryAt: [busyUntil, row.next_allowed_at].sort()[1]! }; // ISO times sort as text
+  }
+
+  /**
+   * Give a host back, setting when its next request may go (now + its delay). Returns false when
+   * this holder's lease had lapsed and another worker holds the host: nothing is changed then.
+   */
+  async releaseHost(host: string, holder: string, nextAllowedAt: Date): Promise<boolean> {
+    const row = await this.db
+      .updateTable('host_lease')
+      .set({ holder: null, lease_until: null, next_allowed_at: nextAllowedAt.toISOString() })
+      .where('host', '=', host)
+      .where('holder', '=', holder)
+      .returning('host')
+      .executeTakeFirst();
+    return !!row;
   }
 
   /**

@@ -1,14 +1,16 @@
 // kill -9 in the middle of an ingest loses nothing committed, and re-running finishes the job with
 // the same store a clean run produces.
 import { spawn, execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import SQLite from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
+import { openStore } from '../../src/store/open.ts';
+import type { Store } from '../../src/store/store.ts';
+import { describeStores } from '../helpers/stores.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');
@@ -25,52 +27,69 @@ function makeCorpus(dir: string) {
   }
 }
 
-function snapshot(db: string) {
-  const d = new SQLite(db, { readonly: true });
-  const reports = d
-    .prepare(
-      'select r.report_key, count(c.tbl) n from reports r join runs u on u.id = r.current_run_id join cells c on c.run_id = u.id group by r.report_key order by r.report_key',
-    )
-    .all();
-  const items = d.prepare('select fingerprint, status from review_items order by fingerprint').all();
-  const runs = (d.prepare('select count(*) n from runs').get() as { n: number }).n;
-  d.close();
-  return { reports, items, runs };
+async function snapshot(db: string) {
+  const store = await openStore(db, { mustExist: true });
+  try {
+    const reports = await store.db
+      .selectFrom('reports as r')
+      .innerJoin('runs as u', 'u.id', 'r.current_run_id')
+      .innerJoin('cells as c', 'c.run_id', 'u.id')
+      .select((e) => ['r.report_key', e.fn.count<number>('c.tbl').as('n')])
+      .groupBy('r.report_key')
+      .orderBy('r.report_key')
+      .execute();
+    const items = await store.db
+      .selectFrom('review_items')
+      .select(['fingerprint', 'status'])
+      .orderBy('fingerprint')
+      .execute();
+    return { reports, items, runs: await runs(store) };
+  } finally {
+    await store.close();
+  }
 }
 
-const count = (db: string) => {
-  if (!existsSync(db)) return 0;
+const runs = async (store: Store) =>
+  (
+    await store.db
+      .selectFrom('runs')
+      .select((e) => e.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
+
+/** Runs stored so far; 0 while the store does not exist yet. */
+const count = async (db: string) => {
+  const store = await openStore(db, { mustExist: true }).catch(() => null);
+  if (!store) return 0;
   try {
-    const d = new SQLite(db, { readonly: true, fileMustExist: true });
-    const n = (d.prepare('select count(*) n from runs').get() as { n: number }).n;
-    d.close();
-    return n;
-  } catch {
-    return 0;
+    return await runs(store);
+  } finally {
+    await store.close();
   }
 };
 
-describe('crash safety', () => {
+describeStores('crash safety', (stores) => {
   it('kill -9 mid-ingest, re-run: finishes, identical to a clean run', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'nianbao-crash-'));
     const corpus = path.join(root, 'corpus');
     makeCorpus(corpus);
-    const crashed = path.join(root, 'crashed.db');
-    const child = spawn(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { stdio: 'ignore' });
+    const crashed = await stores.fresh();
+    // cwd: a Postgres store's queue file goes to ./output
+    const child = spawn(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { stdio: 'ignore', cwd: root });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const t0 = Date.now();
-    while (count(crashed) < 40 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
+    while ((await count(crashed)) < 40 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await exited;
-    const atKill = count(crashed);
+    const atKill = await count(crashed);
     expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(FILES); // really interrupted
-    await run(process.execPath, [BIN, 'ingest', corpus, '--db', crashed]);
-    const clean = path.join(root, 'clean.db');
-    await run(process.execPath, [BIN, 'ingest', corpus, '--db', clean]);
-    const a = snapshot(crashed),
-      b = snapshot(clean);
+    await run(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { cwd: root });
+    const clean = await stores.fresh();
+    await run(process.execPath, [BIN, 'ingest', corpus, '--db', clean], { cwd: root });
+    const a = await snapshot(crashed),
+      b = await snapshot(clean);
     expect(a.runs).toBe(FILES);
     expect(a).toEqual(b);
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,15 +1,13 @@
 // The review lifecycle end to end on a real store: decisions survive re-runs of the same evidence,
 // reopen with history when the evidence changes, and corrections change effective values at once.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PARSER_VERSION } from '../../parsers/index.ts';
 import { exportRows } from '../../src/export/cells.ts';
 import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
 import { effectiveRecord } from '../../src/review/effective.ts';
 import { decide } from '../../src/review/queue.ts';
-import { Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { describeStores } from '../helpers/stores.ts';
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 
@@ -22,19 +20,19 @@ function report(overrides: Record<string, string>, agency = '测试市林业局'
 // 行政复议: 维持 10, 纠正 1, 总计 0 → T4-1 fails (publisher).
 const BAD = { 'table4|review|upheld': '10', 'table4|review|corrected': '1', 'table4|review|total': '0' };
 
-let store: Store;
-beforeEach(async () => {
-  store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-review-')), 'n.db'));
-});
-afterEach(async () => store.close());
+describeStores('review lifecycle', (stores) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await stores.open();
+  });
+  afterEach(async () => store.close());
 
-async function ingest(bytes: Uint8Array, location: string, parserVersion?: string) {
-  const r = await ingestBytes(store, bytes, { location }, AT, parserVersion);
-  await recheck(store, [r.reportId!], AT);
-  return r;
-}
+  async function ingest(bytes: Uint8Array, location: string, parserVersion?: string) {
+    const r = await ingestBytes(store, bytes, { location }, AT, parserVersion);
+    await recheck(store, [r.reportId!], AT);
+    return r;
+  }
 
-describe('review lifecycle', () => {
   it('opens an item for a failed HARD rule, naming its cells', async () => {
     await ingest(report(BAD), 'a.html');
     const items = await store.listItems({ status: 'open' });

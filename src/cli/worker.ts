@@ -1,0 +1,49 @@
+// `nianbao worker --db postgres://… [--concurrency N] [--kinds extract]`: take jobs from the fleet's
+// queue (pg-boss in the store's database) until SIGINT/SIGTERM, then stop gracefully: jobs in
+// flight finish, the rest stay queued for other workers.
+import { availableParallelism } from 'node:os';
+import { runExtractJob } from '../fleet/extract-job.ts';
+import { FleetQueue, JOB_KINDS, type JobKind } from '../fleet/queue.ts';
+import { isPostgresUrl, openStore, storeLabel } from '../store/open.ts';
+
+/** The kinds this build can work; fetch jobs come with the fleet crawl. */
+const WORKABLE: JobKind[] = ['extract'];
+
+export async function runWorker(opts: { db: string; concurrency?: string; kinds?: string }): Promise<number> {
+  if (!isPostgresUrl(opts.db))
+    throw new Error(`--db must be a postgres:// URL: workers share a Postgres store (got ${opts.db})`);
+  const concurrency = opts.concurrency === undefined ? availableParallelism() : Number(opts.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`--concurrency must be a whole number ≥ 1 (got ${opts.concurrency})`);
+  const kinds = (opts.kinds ?? WORKABLE.join(',')).split(',').map((k) => k.trim()) as JobKind[];
+  for (const k of kinds) {
+    if (!JOB_KINDS.includes(k)) throw new Error(`--kinds: unknown job kind ${k} (${JOB_KINDS.join(', ')})`);
+    if (!WORKABLE.includes(k)) throw new Error(`--kinds: ${k} workers are not available yet (${WORKABLE.join(', ')})`);
+  }
+  const store = await openStore(opts.db);
+  let queue: FleetQueue | null = null;
+  try {
+    queue = await FleetQueue.start(opts.db);
+    let done = 0;
+    if (kinds.includes('extract'))
+      await queue.work('extract', concurrency, async (job) => {
+        await runExtractJob(store, job);
+        done++;
+      });
+    process.stderr.write(
+      `worker on ${storeLabel(opts.db)}: ${kinds.join(', ')} × ${concurrency} (Ctrl-C or SIGTERM to stop)\n`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    process.stderr.write('worker stopping: letting jobs in flight finish\n');
+    await queue.stop();
+    queue = null;
+    process.stderr.write(`worker stopped: ${done} job(s) done\n`);
+    return 0;
+  } finally {
+    await queue?.stop().catch(() => {});
+    await store.close();
+  }
+}

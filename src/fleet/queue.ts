@@ -1,0 +1,145 @@
+// The fleet's job queue: a thin wrapper over pg-boss 10 (the last release for Node 20) on the
+// Postgres store's database. Two queues: `fetch` (policy singleton, singletonKey = host: at most one
+// fetch per host in flight across all workers) and `extract` (standard: bounded only by the
+// workers' concurrency). A job whose worker dies is retried after its expiry; handlers must be
+// idempotent (documents are content-addressed and runs keyed, so a retried job adds nothing twice).
+import PgBoss from 'pg-boss';
+import { LIMITS } from '../settings.ts';
+
+/** Fetch one URL (the crawler's unit of work; wired in with the crawl scheduler). */
+export interface FetchJob {
+  url: string;
+  /** the politeness key: one fetch per host in flight across the fleet */
+  host: string;
+  [k: string]: unknown;
+}
+
+/** Extract a document already in the store, by its content address. */
+export interface ExtractJob {
+  sha256: string;
+  /** where the bytes were seen (a path or the URL): recorded with the run */
+  location: string;
+  url?: string | null;
+  contentType?: string | null;
+  nameHint?: string | null;
+}
+
+export interface JobData {
+  fetch: FetchJob;
+  extract: ExtractJob;
+}
+export type JobKind = keyof JobData;
+export const JOB_KINDS: JobKind[] = ['fetch', 'extract'];
+
+export interface QueueOptions {
+  /** pg-boss's tables live in this schema of the store's database */
+  schema?: string;
+  fetchExpireSeconds?: number;
+  extractExpireSeconds?: number;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  pollingIntervalSeconds?: number;
+  maintenanceIntervalSeconds?: number;
+  onError?: (e: Error) => void;
+}
+
+export interface JobInfo {
+  id: string;
+  /** 0 on the first attempt */
+  retryCount: number;
+}
+
+export class FleetQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly opts: Required<Omit<QueueOptions, 'onError' | 'schema'>>,
+  ) {}
+
+  /** Connect, install or upgrade pg-boss's schema, and create the two queues if missing. */
+  static async start(url: string, o: QueueOptions = {}): Promise<FleetQueue> {
+    const f = LIMITS.fleet;
+    const opts = {
+      fetchExpireSeconds: o.fetchExpireSeconds ?? f.fetchExpireSeconds,
+      extractExpireSeconds: o.extractExpireSeconds ?? f.extractExpireSeconds,
+      retryLimit: o.retryLimit ?? f.retryLimit,
+      retryDelaySeconds: o.retryDelaySeconds ?? f.retryDelaySeconds,
+      pollingIntervalSeconds: o.pollingIntervalSeconds ?? f.pollingIntervalSeconds,
+      maintenanceIntervalSeconds: o.maintenanceIntervalSeconds ?? f.maintenanceIntervalSeconds,
+    };
+    const boss = new PgBoss({
+      connectionString: url,
+      schema: o.schema ?? 'nianbao_queue',
+      application_name: 'nianbao',
+      maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds,
+      // The fleet's cron ticks are scheduled by the crawl scheduler, not by pg-boss's timekeeper.
+      schedule: false,
+    });
+    boss.on('error', o.onError ?? ((e) => process.stderr.write(`nianbao: queue: ${e.message}\n`)));
+    await boss.start();
+    const q = new FleetQueue(boss, opts);
+    await q.ensureQueue('fetch', { policy: 'singleton', expireInSeconds: opts.fetchExpireSeconds });
+    await q.ensureQueue('extract', { policy: 'standard', expireInSeconds: opts.extractExpireSeconds });
+    return q;
+  }
+
+  private async ensureQueue(name: JobKind, o: { policy: PgBoss.QueuePolicy; expireInSeconds: number }) {
+    const options = {
+      ...o,
+      name,
+      retryLimit: this.opts.retryLimit,
+      retryDelay: this.opts.retryDelaySeconds,
+      retryBackoff: true,
+    };
+    if (await this.boss.getQueue(name)) return this.boss.updateQueue(name, options);
+    try {
+      await this.boss.createQueue(name, options);
+    } catch (e) {
+      if (!(await this.boss.getQueue(name))) throw e; // another worker created it meanwhile: fine
+    }
+  }
+
+  /** Enqueue fetch jobs in one insert; each is keyed by its host. */
+  async enqueueFetch(jobs: FetchJob[]): Promise<void> {
+    if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'fetch', data, singletonKey: data.host })));
+  }
+
+  /** Enqueue extract jobs in one insert. */
+  async enqueueExtract(jobs: ExtractJob[]): Promise<void> {
+    if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'extract', data })));
+  }
+
+  /**
+   * Run `handler` on jobs of one kind, up to `concurrency` at a time in this process. A handler
+   * that throws fails its job (retried up to the retry limit); one that never returns has its job
+   * expired and retried elsewhere.
+   */
+  async work<K extends JobKind>(
+    kind: K,
+    concurrency: number,
+    handler: (data: JobData[K], job: JobInfo) => Promise<void>,
+  ): Promise<void> {
+    for (let i = 0; i < concurrency; i++)
+      await this.boss.work<JobData[K]>(
+        kind,
+        { batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds, includeMetadata: true },
+        async ([job]) => {
+          if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+        },
+      );
+  }
+
+  /** Jobs not yet finished (created, retry or active). */
+  async pending(kind: JobKind): Promise<number> {
+    return this.boss.getQueueSize(kind, { before: 'completed' });
+  }
+
+  async job(kind: JobKind, id: string): Promise<{ state: string; retryCount: number } | null> {
+    const j = await this.boss.getJobById(kind, id, { includeArchive: true });
+    return j ? { state: j.state, retryCount: j.retryCount } : null;
+  }
+
+  /** Stop fetching new jobs, let jobs in flight finish (up to the timeout), then disconnect. */
+  async stop(timeoutMs: number = LIMITS.fleet.stopTimeoutMs): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+}
