@@ -3,6 +3,12 @@
 // mirrors it.
 const MiB = 1024 * 1024;
 
+/** A positive number from the environment, else the default (a bad value is ignored, not fatal). */
+const envNumber = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
 export const LIMITS = {
   input: {
     /** Larger files are refused before they are read into memory. */
@@ -43,4 +49,26 @@ export const LIMITS = {
   },
   throttle: { minDelayMs: 1000, maxDelayMs: 60_000, targetConcurrency: 1 },
   url: { maxLength: 300, maxQueryParams: 6, maxPathSegments: 12 },
+  /**
+   * What reading and extracting one document may cost. It runs in a child process (src/isolate/):
+   * over the memory or time budget the child is killed and the document recorded as failed.
+   */
+  doc: {
+    /** V8 heap limit of the child (MB); env NIANBAO_DOC_MEMORY_MB. */
+    memoryMb: envNumber('NIANBAO_DOC_MEMORY_MB', 1024),
+    /** Resident memory above memoryMb × this (buffers live outside the V8 heap) kills the child. */
+    rssFactor: 1.25,
+    /** Wall-clock limit per document (s); env NIANBAO_DOC_TIMEOUT_S. OCR of a 4-page scan takes ≈10 s. */
+    timeoutS: envNumber('NIANBAO_DOC_TIMEOUT_S', 60),
+    /** How often the child's resident memory is looked at. */
+    rssPollMs: 100,
+    /** Cells of all HTML/DOCX table grids of one document, merges expanded (a report has < 2000). */
+    maxGridCells: 1_000_000,
+    /** Cells of one table grid, merges expanded. */
+    maxTableCells: 200_000,
+    /** Findings of one rule on one table beyond this are collapsed into one finding with a count. */
+    maxFindingsPerRuleAndTable: 50,
+  },
+  /** Images larger than this (pixels) are not decoded by pdf.js (a 150 dpi A4 scan is ~2.2 M). */
+  pdfImage: { maxPixels: 50_000_000 },
 } as const;

@@ -6,15 +6,26 @@ import { queueFileFor } from '../store/paths.ts';
 import { Store } from '../store/store.ts';
 import { progress } from './progress.ts';
 
-export async function runIngest(paths: string[], opts: { db: string }): Promise<number> {
+/** Most child processes `--jobs` may ask for (each may use the per-document memory budget). */
+const MAX_JOBS = 64;
+
+export async function runIngest(paths: string[], opts: { db: string; jobs?: string }): Promise<number> {
+  const jobs = opts.jobs === undefined ? 1 : Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS)
+    throw new Error(`--jobs: expected a whole number from 1 to ${MAX_JOBS}, got "${opts.jobs}"`);
   const store = await Store.openSqlite(opts.db);
   try {
     const files = await collectFiles(paths);
     const bar = progress('ingest');
-    const summary: IngestSummary = await ingestFiles(store, files, {
-      onFile: (done, total, file) => bar.update(done, total, file),
-      onError: (file, reason) => process.stderr.write(`nianbao: ${file}: ${reason}\n`),
-    });
+    const summary: IngestSummary = await ingestFiles(
+      store,
+      files,
+      {
+        onFile: (done, total, file) => bar.update(done, total, file),
+        onError: (file, reason) => process.stderr.write(`nianbao: ${file}: ${reason}\n`),
+      },
+      { jobs },
+    );
     bar.stop();
     const open = await writeQueueFile(store, queueFileFor(opts.db));
     process.stderr.write(

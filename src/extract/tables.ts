@@ -6,6 +6,7 @@ import type { Cell, FormatVersion, TableId } from '../record.ts';
 import type { Segment } from './segment.ts';
 import type { Token } from './tokens.ts';
 import { parseValue } from './value.ts';
+import { LIMITS } from '../settings.ts';
 import { columnCentres, columnWords, placeByPosition, type ColumnSpec } from './columns.ts';
 
 export interface TableReading {
@@ -15,6 +16,8 @@ export interface TableReading {
   warnings: string[];
   /** Cells printed twice with different values: (first, later). */
   conflicts: Array<{ first: Cell; later: Cell }>;
+  /** How many conflicts there were; only the first few beyond the findings cap are kept. */
+  conflictCount?: number;
   /** Rows the document prints but whose values could not be read for sure. */
   dropped: Array<{ row: string | null; cols: readonly string[] }>;
   /** Trailing spacer cells this table's rows carry (learnt), for tables with too few rows to learn. */
@@ -181,6 +184,7 @@ class Collector {
   cells: Cell[] = [];
   warnings: string[] = [];
   conflicts: Array<{ first: Cell; later: Cell }> = [];
+  conflictCount = 0;
   dropped: TableReading['dropped'] = [];
   private byKey = new Map<string, Cell>();
   constructor(readonly table: TableId) {}
@@ -192,6 +196,7 @@ class Collector {
       cells: this.cells,
       warnings: this.warnings,
       conflicts: this.conflicts,
+      conflictCount: this.conflictCount,
       dropped: this.dropped,
       spacers: this.spacers,
     };
@@ -204,8 +209,10 @@ class Collector {
     const k = `${cell.row}|${cell.col}`;
     const first = this.byKey.get(k);
     if (first) {
-      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value))
-        this.conflicts.push({ first, later: cell });
+      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value)) {
+        // A page repeating one row a million times must not keep a million pairs.
+        if (this.conflictCount++ <= LIMITS.doc.maxFindingsPerRuleAndTable) this.conflicts.push({ first, later: cell });
+      }
       return;
     }
     this.byKey.set(k, cell);

@@ -1,12 +1,14 @@
 // Ingest: bytes → store (content-addressed) → extraction run (once per parser version) → rules →
 // review queue. Each document commits on its own, so a crash loses nothing already committed and
 // a re-run finishes the job.
-import { readFile, stat } from 'node:fs/promises';
 import { PARSER_VERSION } from '../../parsers/index.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
 import { evaluateReport } from '../review/evaluate.ts';
 import type { Store } from '../store/store.ts';
+import { isolationEnabled, sharedPool, type ExtractionPool } from '../isolate/pool.ts';
+import type { ReportRecord } from '../record.ts';
+import { readInputFile } from './files.ts';
 
 export interface IngestSummary {
   files: number;
@@ -39,17 +41,39 @@ const mediaOf = (bytes: Uint8Array, name: string): string => {
   return m === 'zip' ? 'docx' : m === 'ole' ? 'doc' : m;
 };
 
-/**
- * Store one document and extract it unless this parser version already did. Returns the report it
- * belongs to (null when unreadable: the bytes are kept, the reason is thrown after the commit).
- */
-export async function ingestBytes(
+/** How documents are extracted: in the shared pool of child processes (default), or in-process. */
+export interface ExtractOptions {
+  /** A pool to use; default: the process's shared pool (null: in this process, no budgets). */
+  pool?: ExtractionPool | null;
+}
+
+const extractionOf = (bytes: Uint8Array, src: BytesSource, opts: ExtractOptions): Promise<ReportRecord> => {
+  const input = {
+    path: src.url ? null : src.location,
+    url: src.url ?? null,
+    contentType: src.contentType ?? null,
+    nameHint: src.nameHint ?? src.location,
+  };
+  const pool = opts.pool === undefined ? (isolationEnabled() ? sharedPool() : null) : opts.pool;
+  return pool ? pool.extract(bytes, input) : extractBytes(bytes, input);
+};
+
+/** The bytes are stored; their extraction (if this parser version has not done it) is under way. */
+interface Begun {
+  isNewDocument: boolean;
+  /** Waits for the extraction and commits it (or records the failure and throws its reason). */
+  finish: () => Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }>;
+}
+
+/** Store the bytes (one transaction) and start extracting them; `finish` commits the result. */
+async function beginIngest(
   store: Store,
   bytes: Uint8Array,
   src: BytesSource,
   at: string,
-  parserVersion = PARSER_VERSION,
-): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
+  parserVersion: string,
+  opts: ExtractOptions,
+): Promise<Begun> {
   const sha = sha256(bytes);
   const isNewDocument = await store.transaction((trx) =>
     store.putDocument(trx, {
@@ -61,15 +85,50 @@ export async function ingestBytes(
     }),
   );
   const run = await store.findRun(sha, parserVersion);
-  if (run) return { reportId: run.report_id, isNewDocument, extracted: false };
-  const record = await extractBytes(bytes, {
-    path: src.url ? null : src.location,
-    url: src.url ?? null,
-    contentType: src.contentType ?? null,
-    nameHint: src.nameHint ?? src.location,
-  });
-  const saved = await store.transaction((trx) => store.saveRun(trx, record, parserVersion, at));
-  return { reportId: saved.reportId, isNewDocument, extracted: true };
+  if (run) return { isNewDocument, finish: async () => ({ reportId: run.report_id, isNewDocument, extracted: false }) };
+  // Settled either way, so a failure waiting in the window is never an unhandled rejection.
+  const pending = extractionOf(bytes, src, opts).then(
+    (record) => ({ record }),
+    (e: unknown) => ({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0]! }),
+  );
+  return {
+    isNewDocument,
+    finish: async () => {
+      const r = await pending;
+      if ('error' in r) {
+        await store.recordFailure({
+          sha256: sha,
+          parserVersion,
+          location: src.url ?? src.location,
+          reason: r.error,
+          at,
+        });
+        throw new Error(r.error);
+      }
+      const saved = await store.transaction(async (trx) => {
+        await store.clearFailure(trx, sha, parserVersion);
+        return store.saveRun(trx, r.record, parserVersion, at);
+      });
+      return { reportId: saved.reportId, isNewDocument, extracted: true };
+    },
+  };
+}
+
+/**
+ * Store one document and extract it unless this parser version already did. Returns the report it
+ * belongs to. Unreadable or over budget: the bytes are kept, the failure and its reason are recorded
+ * (`Store.listFailures`), and the reason is thrown as a one-line Error. Extraction runs in a child
+ * process under the per-document budgets (LIMITS.doc), so the crawler inherits them.
+ */
+export async function ingestBytes(
+  store: Store,
+  bytes: Uint8Array,
+  src: BytesSource,
+  at: string,
+  parserVersion = PARSER_VERSION,
+  opts: ExtractOptions = {},
+): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
+  return (await beginIngest(store, bytes, src, at, parserVersion, opts)).finish();
 }
 
 /** Re-run the rules of these reports and of their neighbours in time (X-1, X-2 look one year back). */
@@ -95,8 +154,22 @@ export async function recheck(
   return sum;
 }
 
-export async function ingestFiles(store: Store, files: string[], hooks: IngestHooks = {}): Promise<IngestSummary> {
+export interface IngestFilesOptions extends ExtractOptions {
+  /** Documents extracted at once (child processes); commits stay in input order, one at a time. */
+  jobs?: number;
+}
+
+export async function ingestFiles(
+  store: Store,
+  files: string[],
+  hooks: IngestHooks = {},
+  opts: IngestFilesOptions = {},
+): Promise<IngestSummary> {
   const now = hooks.now ?? (() => new Date().toISOString());
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const extract: ExtractOptions = {
+    pool: opts.pool === undefined ? (isolationEnabled() ? sharedPool(jobs) : null) : opts.pool,
+  };
   const s: IngestSummary = {
     files: files.length,
     newDocuments: 0,
@@ -109,26 +182,35 @@ export async function ingestFiles(store: Store, files: string[], hooks: IngestHo
     resolved: 0,
   };
   const touched = new Set<number>();
+  const fail = (file: string, e: unknown) => {
+    s.failed++;
+    hooks.onError?.(file, (e instanceof Error ? e.message : String(e)).split('\n')[0]!);
+  };
+  // Up to `jobs` extractions in flight; each is committed in input order, so the store ends up the
+  // same whatever `jobs` is.
+  const window: Array<() => Promise<void>> = [];
   for (const [i, file] of files.entries()) {
     hooks.onFile?.(i, files.length, file);
     try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > MAX_INPUT_BYTES)
-        throw new Error(
-          `too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`,
-        );
-      const r = await ingestBytes(store, await readFile(file), { location: file }, now());
-      if (r.isNewDocument) s.newDocuments++;
-      if (r.extracted) s.extracted++;
-      else s.unchanged++;
-      if (r.reportId !== null) touched.add(r.reportId);
+      const bytes = await readInputFile(file, MAX_INPUT_BYTES);
+      const begun = await beginIngest(store, bytes, { location: file }, now(), PARSER_VERSION, extract);
+      if (begun.isNewDocument) s.newDocuments++;
+      window.push(async () => {
+        try {
+          const r = await begun.finish();
+          if (r.extracted) s.extracted++;
+          else s.unchanged++;
+          if (r.reportId !== null) touched.add(r.reportId);
+        } catch (e) {
+          fail(file, e);
+        }
+      });
     } catch (e) {
-      s.failed++;
-      const err = e as NodeJS.ErrnoException;
-      hooks.onError?.(file, err.code === 'ENOENT' ? 'no such file' : (err.message ?? String(e)).split('\n')[0]!);
+      fail(file, e);
     }
+    if (window.length >= jobs) await window.shift()!();
   }
+  while (window.length) await window.shift()!();
   hooks.onFile?.(files.length, files.length, '');
   Object.assign(s, await recheck(store, touched, now()));
   return s;

@@ -179,4 +179,18 @@ export interface Database {
   review_events: ReviewEventsTable;
   corrections: CorrectionsTable;
   bodies: BodiesTable;
+  document_failures: DocumentFailuresTable;
+}
+
+/** A document that could not be read or extracted by one parser version, and why (one line). */
+export interface DocumentFailuresTable {
+  id: Generated<number>;
+  sha256: string;
+  parser_version: string;
+  /** Where it was last seen (file path or URL). */
+  location: string;
+  reason: string;
+  attempts: number;
+  first_failed_at: string;
+  last_failed_at: string;
 }
