@@ -56,8 +56,8 @@ export const LIMITS = {
   doc: {
     /** V8 heap limit of the child (MB); env NIANBAO_DOC_MEMORY_MB. */
     memoryMb: envNumber('NIANBAO_DOC_MEMORY_MB', 1024),
-    /** Resident memory above memoryMb × this (buffers live outside the V8 heap) kills the child. */
-    rssFactor: 1.25,
+    /** Resident memory above memoryMb + this (buffers live outside the V8 heap; the code itself takes ~150 MB) kills the child. */
+    rssHeadroomMb: 256,
     /** Wall-clock limit per document (s); env NIANBAO_DOC_TIMEOUT_S. OCR of a 4-page scan takes ≈10 s. */
     timeoutS: envNumber('NIANBAO_DOC_TIMEOUT_S', 60),
     /** How often the child's resident memory is looked at. */
@@ -65,7 +65,7 @@ export const LIMITS = {
     /** Cells of all HTML/DOCX table grids of one document, merges expanded (a report has < 2000). */
     maxGridCells: 1_000_000,
     /** Cells of one table grid, merges expanded. */
-    maxTableCells: 200_000,
+    maxTableCells: 500_000,
     /** Findings of one rule on one table beyond this are collapsed into one finding with a count. */
     maxFindingsPerRuleAndTable: 50,
   },

@@ -37,7 +37,7 @@ const GLUED: Record<TableId, RegExp> = {
 export function collapseFindings(
   findings: Finding[],
   total: number,
-  max = LIMITS.doc.maxFindingsPerRuleAndTable,
+  max: number = LIMITS.doc.maxFindingsPerRuleAndTable,
 ): Finding[] {
   if (total <= max || !findings.length) return findings;
   const first = findings[0]!;

@@ -116,7 +116,7 @@ class Slot {
     }
     const child = this.child!;
     const { memoryMb, timeoutS } = this.budget;
-    const rssLimit = memoryMb * LIMITS.doc.rssFactor;
+    const rssLimit = memoryMb + LIMITS.doc.rssHeadroomMb;
     await new Promise<void>((done) => {
       let verdict: string | null = null;
       const finish = (fn: () => void) => {
