@@ -206,7 +206,8 @@ export async function ingestFiles(
         }
       });
     } catch (e) {
-      fail(file, e);
+      // Reported in its turn, so the lines come in input order whatever `jobs` is.
+      window.push(async () => fail(file, e));
     }
     if (window.length >= jobs) await window.shift()!();
   }

@@ -151,8 +151,8 @@ class Slot {
       const onExit = (code: number | null, signal: string | null) => {
         this.child = null;
         this.ready = null;
-        // V8 aborts (SIGABRT, or exit 134 through a shell) when the heap limit is reached.
-        const oom = signal === 'SIGABRT' || code === 134;
+        // V8 aborts (SIGABRT, on some builds SIGTRAP; 134/133 through a shell) at the heap limit.
+        const oom = signal === 'SIGABRT' || signal === 'SIGTRAP' || code === 134 || code === 133;
         const reason =
           verdict ??
           (oom

@@ -115,6 +115,7 @@ describe('ingest --jobs', () => {
     };
     for (let i = 0; i < 6; i++) put(`r${i}.html`, good(`第${i}局`, 2021 + (i % 3)));
     put('span.html', hugeSpanHtml());
+    files.push(path.join(dir, 'missing.html')); // fails at once, yet is reported after span.html
     put('r6.html', good('第0局', 2022)); // the same report again, next year's neighbour
     put('dup.html', repeatedRowHtml(300));
     put('empty.txt', '');
@@ -139,8 +140,12 @@ describe('ingest --jobs', () => {
     };
     const one = await snapshot(1);
     const three = await snapshot(3);
-    expect(one.s.failed).toBe(2);
-    expect(one.lines).toEqual([expect.stringMatching(/^span\.html: too large: a table grid/), 'empty.txt: empty file']);
+    expect(one.s.failed).toBe(3);
+    expect(one.lines).toEqual([
+      expect.stringMatching(/^span\.html: too large: a table grid/),
+      'missing.html: no such file',
+      'empty.txt: empty file',
+    ]);
     expect(one.reports.length).toBeGreaterThanOrEqual(7);
     expect(three).toEqual(one);
   }, 240_000);
