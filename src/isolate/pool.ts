@@ -69,6 +69,8 @@ class Slot {
       stdio: ['ignore', 'ignore', process.env.NIANBAO_LOG ? 'inherit' : 'ignore', 'ipc'],
     });
     this.child = child;
+    // A message that cannot be sent (the child just died) is an 'error' event; its 'exit' says the rest.
+    child.on('error', () => {});
     // A child that dies while idle is replaced on the next job.
     child.once('exit', () => {
       if (this.child === child) {
