@@ -58,9 +58,14 @@ export const LIMITS = {
     memoryMb: envNumber('NIANBAO_DOC_MEMORY_MB', 1024),
     /** Resident memory above memoryMb + this (buffers live outside the V8 heap; the code itself takes ~150 MB) kills the child. */
     rssHeadroomMb: 256,
-    /** Wall-clock limit per document (s); env NIANBAO_DOC_TIMEOUT_S. OCR of a 4-page scan takes ≈10 s. */
+    /**
+     * Time limit per document (s), in CPU seconds of its child process, so that a loaded machine does
+     * not fail good documents; env NIANBAO_DOC_TIMEOUT_S. OCR of a 4-page scan takes ≈10 s.
+     */
     timeoutS: envNumber('NIANBAO_DOC_TIMEOUT_S', 60),
-    /** How often the child's resident memory is looked at. */
+    /** Wall-clock limit per document, as a multiple of timeoutS (a document that waits on nothing). */
+    wallFactor: 5,
+    /** How often the child's resident memory and CPU time are looked at. */
     rssPollMs: 100,
     /** Cells of all HTML/DOCX table grids of one document, merges expanded (a report has < 2000). */
     maxGridCells: 1_000_000,

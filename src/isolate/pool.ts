@@ -24,7 +24,11 @@ export type ChildReply =
 export interface Budget {
   /** V8 heap limit of a child (MB). */
   memoryMb: number;
-  /** Wall-clock limit per document (s). */
+  /**
+   * Time limit per document (s): CPU seconds of the child where /proc tells them (a loaded machine
+   * does not fail good documents), wall-clock seconds elsewhere; wall clock is also cut off at
+   * LIMITS.doc.wallFactor times this (a document that waits on nothing).
+   */
   timeoutS: number;
 }
 
@@ -40,6 +44,19 @@ const require = createRequire(import.meta.url);
 const TSX = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/loader.mjs')).href;
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const PAGE = 4096;
+
+/** CPU time (user + system, all threads) of a process in seconds (Linux /proc; null elsewhere). */
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) in clock ticks, 100 per second on Linux.
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return null;
+  }
+}
+const TICKS = 100;
 
 /** Resident memory of a process in MB (Linux /proc; null elsewhere, where only the heap limit holds). */
 function rssMb(pid: number): number | null {
@@ -133,14 +150,25 @@ class Slot {
         verdict ??= why;
         child.kill('SIGKILL');
       };
+      const cpu0 = child.pid ? cpuSeconds(child.pid) : null;
+      const wallLimit = cpu0 === null ? timeoutS : timeoutS * LIMITS.doc.wallFactor;
       const timer = setTimeout(
-        () => kill(`too slow: still reading after ${timeoutS} s (the per-document limit, NIANBAO_DOC_TIMEOUT_S)`),
-        timeoutS * 1000,
+        () =>
+          kill(
+            `too slow: still reading after ${wallLimit} s${cpu0 === null ? '' : ' (wall clock)'} (the per-document limit, NIANBAO_DOC_TIMEOUT_S)`,
+          ),
+        wallLimit * 1000,
       );
       const watch = setInterval(() => {
-        const rss = child.pid ? rssMb(child.pid) : null;
+        if (!child.pid) return;
+        const rss = rssMb(child.pid);
         if (rss !== null && rss > rssLimit)
           kill(`too large: reading it took more than ${memoryMb} MB of memory (NIANBAO_DOC_MEMORY_MB)`);
+        const cpu = cpu0 === null ? null : cpuSeconds(child.pid);
+        if (cpu !== null && cpu - cpu0! > timeoutS)
+          kill(
+            `too slow: still reading after ${timeoutS} s of CPU time (the per-document limit, NIANBAO_DOC_TIMEOUT_S)`,
+          );
       }, LIMITS.doc.rssPollMs);
       const onMessage = (m: ChildReply) => {
         if ('ready' in m || m.id !== id) return;

@@ -118,7 +118,8 @@ describe('a batch with hostile files in it', () => {
     const db = path.join(dir, 'env.db');
     const r = await nianbao(['ingest', '--db', db, first, slow, last], { NIANBAO_DOC_TIMEOUT_S: '0.5' });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`nianbao: ${slow}: too slow: still reading after 0.5 s`);
+    // 0.5 s of CPU time, or 2.5 s of wall clock on a loaded machine, whichever comes first.
+    expect(r.stderr).toContain(`nianbao: ${slow}: too slow: still reading after `);
     const store = await Store.openSqlite(db);
     try {
       expect(await store.report('前一局|2022')).not.toBeNull();

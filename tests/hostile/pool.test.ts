@@ -49,7 +49,9 @@ describe('the extraction pool', () => {
       // Warm the child up first, so that the limit meets the document, not the start-up.
       await pool.extract(good('丁局'), { path: 'warm.html' }).catch(() => null);
       const slow = Buffer.from(repeatedRowHtml(30_000));
-      await expect(pool.extract(slow, { path: 'slow.html' })).rejects.toThrow(/^too slow: still reading after 0.3 s/);
+      await expect(pool.extract(slow, { path: 'slow.html' })).rejects.toThrow(
+        /^too slow: still reading after [\d.]+ s/,
+      );
     } finally {
       pool.close();
     }
