@@ -3,6 +3,12 @@
 // mirrors it.
 const MiB = 1024 * 1024;
 
+/** A positive number from the environment, else the default (a bad value is ignored, not fatal). */
+const envNumber = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
 export const LIMITS = {
   input: {
     /** Larger files are refused before they are read into memory. */
@@ -95,4 +101,31 @@ export const LIMITS = {
     /** A host claimed for a request is freed after this even if its holder dies. */
     hostLeaseMs: 120_000,
   },
+  /**
+   * What reading and extracting one document may cost. It runs in a child process (src/isolate/):
+   * over the memory or time budget the child is killed and the document recorded as failed.
+   */
+  doc: {
+    /** V8 heap limit of the child (MB); env NIANBAO_DOC_MEMORY_MB. */
+    memoryMb: envNumber('NIANBAO_DOC_MEMORY_MB', 1024),
+    /** Resident memory above memoryMb + this (buffers live outside the V8 heap; the code itself takes ~150 MB) kills the child. */
+    rssHeadroomMb: 256,
+    /**
+     * Time limit per document (s), in CPU seconds of its child process, so that a loaded machine does
+     * not fail good documents; env NIANBAO_DOC_TIMEOUT_S. OCR of a 4-page scan takes ≈10 s.
+     */
+    timeoutS: envNumber('NIANBAO_DOC_TIMEOUT_S', 60),
+    /** Wall-clock limit per document, as a multiple of timeoutS (a document that waits on nothing). */
+    wallFactor: 5,
+    /** How often the child's resident memory and CPU time are looked at. */
+    rssPollMs: 100,
+    /** Cells of all HTML/DOCX table grids of one document, merges expanded (a report has < 2000). */
+    maxGridCells: 1_000_000,
+    /** Cells of one table grid, merges expanded. */
+    maxTableCells: 500_000,
+    /** Findings of one rule on one table beyond this are collapsed into one finding with a count. */
+    maxFindingsPerRuleAndTable: 50,
+  },
+  /** Images larger than this (pixels) are not decoded by pdf.js (a 150 dpi A4 scan is ~2.2 M). */
+  pdfImage: { maxPixels: 50_000_000 },
 } as const;

@@ -1,10 +1,11 @@
 // `nianbao extract FILE…`: one JSON record per readable input on stdout, in input order;
 // one line on stderr per unreadable input, and a non-zero exit status after the rest are done.
-import { readFile, stat } from 'node:fs/promises';
 import { extractBytes, MAX_INPUT_BYTES } from '../pipeline.ts';
 import { log } from '../log.ts';
 import { safeJson } from '../safe-text.ts';
 import { errorLine, stdoutOutput } from './output.ts';
+import { readInputFile } from '../ingest/files.ts';
+import { isolationEnabled, sharedPool } from '../isolate/pool.ts';
 
 export async function runExtract(
   files: string[],
@@ -16,17 +17,14 @@ export async function runExtract(
   let failed = 0;
   for (const file of files) {
     try {
-      const st = await stat(file).catch((e: NodeJS.ErrnoException) => {
-        throw new Error(e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message);
+      const bytes = await readInputFile(file, MAX_INPUT_BYTES).catch((e: Error) => {
+        throw e.message === 'is a directory' ? new Error('is a directory (use `nianbao ingest` for folders)') : e;
       });
-      if (st.isDirectory()) throw new Error('is a directory (use `nianbao ingest` for folders)');
-      if (st.size > MAX_INPUT_BYTES)
-        throw new Error(
-          `too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`,
-        );
-      const bytes = await readFile(file);
       const t0 = performance.now();
-      const record = await extractBytes(bytes, { path: file });
+      // In a child process under the per-document budgets (LIMITS.doc), like ingest.
+      const record = isolationEnabled()
+        ? await sharedPool().extract(bytes, { path: file })
+        : await extractBytes(bytes, { path: file });
       log.debug(
         { file, cells: record.cells.length, findings: record.findings.length, ms: Math.round(performance.now() - t0) },
         'extracted',

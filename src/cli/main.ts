@@ -57,7 +57,8 @@ program
   )
   .argument('<paths...>')
   .option(...dbOption)
-  .action(act((paths: string[], opts: { db: string }) => runIngest(paths, opts)));
+  .option('--jobs <n>', 'documents extracted at once, each in its own child process (default 1)')
+  .action(act((paths: string[], opts: { db: string; jobs?: string }) => runIngest(paths, opts)));
 
 const reviewCmd = program.command('review').description('the review queue: list, show, decide, correct');
 const idArgument = ['<id>', 'the review item number', parseIntOption('the item id', { min: 1 })] as const;

@@ -3,6 +3,7 @@
 import type { Cell, FormatVersion, TableId } from '../record.ts';
 import type { Token } from './tokens.ts';
 import { parseValue } from './value.ts';
+import { LIMITS } from '../settings.ts';
 
 export interface TableReading {
   table: TableId;
@@ -11,6 +12,8 @@ export interface TableReading {
   warnings: string[];
   /** Cells printed twice with different values: (first, later). */
   conflicts: Array<{ first: Cell; later: Cell }>;
+  /** How many conflicts there were; only the first few beyond the findings cap are kept. */
+  conflictCount?: number;
   /** Rows the document prints but whose values could not be read for sure. */
   dropped: Array<{ row: string | null; cols: readonly string[] /** values found in the row */; got: number }>;
   /** The table's header or markers named its version (not a fallback from another table or the year). */
@@ -100,6 +103,7 @@ export class Collector {
   cells: Cell[] = [];
   warnings: string[] = [];
   conflicts: Array<{ first: Cell; later: Cell }> = [];
+  conflictCount = 0;
   dropped: TableReading['dropped'] = [];
   private byKey = new Map<string, Cell>();
   constructor(readonly table: TableId) {}
@@ -115,6 +119,7 @@ export class Collector {
       cells: this.cells,
       warnings: this.warnings,
       conflicts: this.conflicts,
+      conflictCount: this.conflictCount,
       dropped: this.dropped,
       spacers: this.spacers,
     };
@@ -127,8 +132,10 @@ export class Collector {
     const k = `${cell.row}|${cell.col}`;
     const first = this.byKey.get(k);
     if (first) {
-      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value))
-        this.conflicts.push({ first, later: cell });
+      if (first.raw.trim() !== cell.raw.trim() && !(first.value !== null && first.value === cell.value)) {
+        // A page repeating one row a million times must not keep a million pairs.
+        if (this.conflictCount++ <= LIMITS.doc.maxFindingsPerRuleAndTable) this.conflicts.push({ first, later: cell });
+      }
       return;
     }
     this.byKey.set(k, cell);

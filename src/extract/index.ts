@@ -11,6 +11,7 @@ import { segment, type Segment } from './segment.ts';
 import { readTable2, readTable3, readTable4, type TableReading } from './tables.ts';
 import { tokenize } from './tokens.ts';
 import { sanitizeMetadata } from '../safe-text.ts';
+import { LIMITS } from '../settings.ts';
 
 export interface SourceInfo {
   path: string | null;
@@ -29,20 +30,39 @@ const GLUED: Record<TableId, RegExp[]> = {
   table4: TEMPLATES.map((t) => t.table4.gluedRow),
 };
 
+/**
+ * Beyond the cap, the findings of one rule on one table become one finding that lists every cell
+ * involved (a table has few) and says how many there were: a page repeating one row a million times
+ * gives one E-DUP per table, not a million.
+ */
+export function collapseFindings(
+  findings: Finding[],
+  total: number,
+  max: number = LIMITS.doc.maxFindingsPerRuleAndTable,
+): Finding[] {
+  if (total <= max || !findings.length) return findings;
+  const first = findings[0]!;
+  const seen = new Set<string>();
+  const cells = findings.flatMap((f) => f.cells).filter((c) => !seen.has(c.join('|')) && !!seen.add(c.join('|')));
+  return [{ ...first, cells, message: `${first.message}（同类问题共${total}处，已合并为一条）` }];
+}
+
 function conflictFindings(readings: TableReading[]): Finding[] {
-  return readings.flatMap((r) =>
-    r.conflicts.map(({ first, later }) => ({
-      rule: 'E-DUP',
-      level: 'hard' as const,
-      status: 'fail' as const,
-      cells: [[first.table, first.row, first.col] as [TableId, string, string]],
-      left: first.value,
-      right: later.value,
-      delta: first.value !== null && later.value !== null ? first.value - later.value : null,
-      blame: 'unknown' as const,
-      message: `同一单元格出现两次且数值不同：「${first.raw}」与「${later.raw}」，保留第一次出现的值`,
-    })),
-  );
+  return readings.flatMap((r) => collapseFindings(conflictsOf(r), r.conflictCount ?? r.conflicts.length));
+}
+
+function conflictsOf(r: TableReading): Finding[] {
+  return r.conflicts.map(({ first, later }) => ({
+    rule: 'E-DUP',
+    level: 'hard' as const,
+    status: 'fail' as const,
+    cells: [[first.table, first.row, first.col] as [TableId, string, string]],
+    left: first.value,
+    right: later.value,
+    delta: first.value !== null && later.value !== null ? first.value - later.value : null,
+    blame: 'unknown' as const,
+    message: `同一单元格出现两次且数值不同：「${first.raw}」与「${later.raw}」，保留第一次出现的值`,
+  }));
 }
 
 /**

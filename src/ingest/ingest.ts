@@ -1,15 +1,17 @@
 // Ingest: bytes → store (content-addressed) → extraction run (once per parser version) → rules →
 // review queue. Each document commits on its own, so a crash loses nothing already committed and
 // a re-run finishes the job.
-import { readFile, stat } from 'node:fs/promises';
 import { parserVersion as currentParserVersion } from '../../parsers/index.ts';
 import { ensureBodies } from '../bodies/resolve.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
 import { evaluateReport } from '../review/evaluate.ts';
-import { bestCopy } from './copies.ts';
-import { identify } from './identity.ts';
 import type { Store } from '../store/store.ts';
+import { isolationEnabled, sharedPool, type ExtractionPool } from '../isolate/pool.ts';
+import type { ReportRecord } from '../record.ts';
+import { bestCopy } from './copies.ts';
+import { readInputFile } from './files.ts';
+import { identify } from './identity.ts';
 
 export interface IngestSummary {
   files: number;
@@ -48,17 +50,39 @@ const mediaOf = (bytes: Uint8Array, name: string): string => {
   return m === 'zip' ? 'docx' : m === 'ole' ? 'doc' : m;
 };
 
-/**
- * Store one document and extract it unless this parser version already did. Returns the report it
- * belongs to (null when unreadable: the bytes are kept, the reason is thrown after the commit).
- */
-export async function ingestBytes(
+/** How documents are extracted: in the shared pool of child processes (default), or in-process. */
+export interface ExtractOptions {
+  /** A pool to use; default: the process's shared pool (null: in this process, no budgets). */
+  pool?: ExtractionPool | null;
+}
+
+const extractionOf = (bytes: Uint8Array, src: BytesSource, opts: ExtractOptions): Promise<ReportRecord> => {
+  const input = {
+    path: src.url ? null : src.location,
+    url: src.url ?? null,
+    contentType: src.contentType ?? null,
+    nameHint: src.nameHint ?? src.location,
+  };
+  const pool = opts.pool === undefined ? (isolationEnabled() ? sharedPool() : null) : opts.pool;
+  return pool ? pool.extract(bytes, input) : extractBytes(bytes, input);
+};
+
+/** The bytes are stored; their extraction (if this parser version has not done it) is under way. */
+interface Begun {
+  isNewDocument: boolean;
+  /** Waits for the extraction and commits it (or records the failure and throws its reason). */
+  finish: () => Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }>;
+}
+
+/** Store the bytes (one transaction) and start extracting them; `finish` commits the result. */
+async function beginIngest(
   store: Store,
   bytes: Uint8Array,
   src: BytesSource,
   at: string,
-  parserVersion = currentParserVersion(),
-): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
+  parserVersion: string,
+  opts: ExtractOptions,
+): Promise<Begun> {
   const sha = sha256(bytes);
   const isNewDocument = await store.transaction((trx) =>
     store.putDocument(trx, {
@@ -75,17 +99,49 @@ export async function ingestBytes(
   if (run) {
     // Seen again: which version a location serves may have changed, and with it the current copy.
     await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
-    return { reportId: run.report_id, isNewDocument, extracted: false };
+    return { isNewDocument, finish: async () => ({ reportId: run.report_id, isNewDocument, extracted: false }) };
   }
-  const record = await extractBytes(bytes, {
-    path: src.url ? null : src.location,
-    url: src.url ?? null,
-    contentType: src.contentType ?? null,
-    nameHint: src.nameHint ?? src.location,
-  });
+  // Settled either way, so a failure waiting in the window is never an unhandled rejection.
+  const pending = extractionOf(bytes, src, opts).then(
+    (record) => ({ record }),
+    (e: unknown) => ({ error: (e instanceof Error ? e.message : String(e)).split('\n')[0]! }),
+  );
+  return {
+    isNewDocument,
+    finish: async () => {
+      const r = await pending;
+      if ('error' in r) {
+        await store.recordFailure({
+          sha256: sha,
+          parserVersion,
+          location: src.url ?? src.location,
+          reason: r.error,
+          at,
+        });
+        throw new Error(r.error);
+      }
+      const reportId = await saveReading(store, r.record, src, at, parserVersion);
+      return { reportId, isNewDocument, extracted: true };
+    },
+  };
+}
+
+/**
+ * Commit one reading: its report is identified (document, linking page, a copy printing the same
+ * values, registry source), copies that arrived before it unidentified join it, and the best copy
+ * becomes current. Returns the report.
+ */
+async function saveReading(
+  store: Store,
+  record: ReportRecord,
+  src: BytesSource,
+  at: string,
+  parserVersion: string,
+): Promise<number> {
   const identity = await identify(store, record, src);
   const affected: number[] = [];
   const saved = await store.transaction(async (trx) => {
+    await store.clearFailure(trx, record.source.sha256, parserVersion);
     const saved = await store.saveRun(trx, record, parserVersion, at, identity);
     if (identity.agencySource && identity.year) {
       // Copies that arrived before this one and could not be identified on their own join it now,
@@ -112,7 +168,24 @@ export async function ingestBytes(
   });
   // The reports that lost copies are checked again (an affected one resolves its review items).
   for (const id of affected) await evaluateReport(store, id, at);
-  return { reportId: saved.reportId, isNewDocument, extracted: true };
+  return saved.reportId;
+}
+
+/**
+ * Store one document and extract it unless this parser version already did. Returns the report it
+ * belongs to. Unreadable or over budget: the bytes are kept, the failure and its reason are recorded
+ * (`Store.listFailures`), and the reason is thrown as a one-line Error. Extraction runs in a child
+ * process under the per-document budgets (LIMITS.doc), so the crawler inherits them.
+ */
+export async function ingestBytes(
+  store: Store,
+  bytes: Uint8Array,
+  src: BytesSource,
+  at: string,
+  parserVersion = currentParserVersion(),
+  opts: ExtractOptions = {},
+): Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }> {
+  return (await beginIngest(store, bytes, src, at, parserVersion, opts)).finish();
 }
 
 /** Re-run the rules of these reports and of their neighbours in time (X-1, X-2 look one year back). */
@@ -142,8 +215,22 @@ export async function recheck(
   return sum;
 }
 
-export async function ingestFiles(store: Store, files: string[], hooks: IngestHooks = {}): Promise<IngestSummary> {
+export interface IngestFilesOptions extends ExtractOptions {
+  /** Documents extracted at once (child processes); commits stay in input order, one at a time. */
+  jobs?: number;
+}
+
+export async function ingestFiles(
+  store: Store,
+  files: string[],
+  hooks: IngestHooks = {},
+  opts: IngestFilesOptions = {},
+): Promise<IngestSummary> {
   const now = hooks.now ?? (() => new Date().toISOString());
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const extract: ExtractOptions = {
+    pool: opts.pool === undefined ? (isolationEnabled() ? sharedPool(jobs) : null) : opts.pool,
+  };
   const s: IngestSummary = {
     files: files.length,
     newDocuments: 0,
@@ -156,26 +243,36 @@ export async function ingestFiles(store: Store, files: string[], hooks: IngestHo
     resolved: 0,
   };
   const touched = new Set<number>();
+  const fail = (file: string, e: unknown) => {
+    s.failed++;
+    hooks.onError?.(file, (e instanceof Error ? e.message : String(e)).split('\n')[0]!);
+  };
+  // Up to `jobs` extractions in flight; each is committed in input order, so the store ends up the
+  // same whatever `jobs` is.
+  const window: Array<() => Promise<void>> = [];
   for (const [i, file] of files.entries()) {
     hooks.onFile?.(i, files.length, file);
     try {
-      const st = await stat(file);
-      if (!st.isFile()) throw new Error('not a regular file');
-      if (st.size > MAX_INPUT_BYTES)
-        throw new Error(
-          `too large: ${(st.size / 1048576).toFixed(1)} MB exceeds the ${MAX_INPUT_BYTES / 1048576} MB input limit`,
-        );
-      const r = await ingestBytes(store, await readFile(file), { location: file }, now());
-      if (r.isNewDocument) s.newDocuments++;
-      if (r.extracted) s.extracted++;
-      else s.unchanged++;
-      if (r.reportId !== null) touched.add(r.reportId);
+      const bytes = await readInputFile(file, MAX_INPUT_BYTES);
+      const begun = await beginIngest(store, bytes, { location: file }, now(), currentParserVersion(), extract);
+      if (begun.isNewDocument) s.newDocuments++;
+      window.push(async () => {
+        try {
+          const r = await begun.finish();
+          if (r.extracted) s.extracted++;
+          else s.unchanged++;
+          if (r.reportId !== null) touched.add(r.reportId);
+        } catch (e) {
+          fail(file, e);
+        }
+      });
     } catch (e) {
-      s.failed++;
-      const err = e as NodeJS.ErrnoException;
-      hooks.onError?.(file, err.code === 'ENOENT' ? 'no such file' : (err.message ?? String(e)).split('\n')[0]!);
+      // Reported in its turn, so the lines come in input order whatever `jobs` is.
+      window.push(async () => fail(file, e));
     }
+    if (window.length >= jobs) await window.shift()!();
   }
+  while (window.length) await window.shift()!();
   hooks.onFile?.(files.length, files.length, '');
   Object.assign(s, await recheck(store, touched, now()));
   return s;

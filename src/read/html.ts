@@ -11,6 +11,7 @@ import type { Block, Document, GridCell, Origin, TableBlock } from './document.t
 /** Entities are rare in Word-pasted text apart from &nbsp;: decode only text that has one. */
 const decode = (s: string): string => (s.includes('&') ? decodeHTML(s) : s);
 import { noOrigin } from './document.ts';
+import { CellBudget } from './budget.ts';
 
 const SKIP = new Set([
   'script',
@@ -113,9 +114,15 @@ function span(el: Element, attr: string, max: number): number {
   return Number.isFinite(n) && n >= 1 ? Math.min(n, max) : 1;
 }
 
-/** Expand a table into a grid; each copy of a merged cell points back at the cell's own position. */
-export function buildGrid(table: Element, index: number): TableBlock {
+const newBudget = () => new CellBudget(LIMITS.doc.maxTableCells, LIMITS.doc.maxGridCells);
+
+/**
+ * Expand a table into a grid; each copy of a merged cell points back at the cell's own position.
+ * Overlapping merges push cells right without bound, so every expanded cell counts against `budget`.
+ */
+export function buildGrid(table: Element, index: number, budget: CellBudget = newBudget()): TableBlock {
   const grid: GridCell[][] = [];
+  let cells = 0;
   rowsOf(table).forEach((tr, r) => {
     grid[r] ??= [];
     let c = 0;
@@ -132,6 +139,8 @@ export function buildGrid(table: Element, index: number): TableBlock {
       const origin: Origin = { ...noOrigin(), table_index: index, row_index: r, col_index: cellIndex };
       const rs = span(td, 'rowspan', MAX_SPAN_ROWS);
       const cs = span(td, 'colspan', MAX_SPAN_COLS);
+      cells += rs * cs;
+      budget.add(rs * cs, cells);
       for (let dr = 0; dr < rs; dr++) {
         const target = (grid[r + dr] ??= []);
         for (let dc = 0; dc < cs; dc++) target[c + dc] = { text, origin, spanned: dr > 0 || dc > 0 };
@@ -174,6 +183,7 @@ export function readHtml(html: string, encoding: string | null): Document {
   let tableIndex = 0;
   let paragraphIndex = 0;
   const images: number[] = [];
+  const budget = newBudget();
   const flush = () => {
     const text = decode(line.join(''))
       .replace(/[\s\u00a0\u3000]+/g, ' ')
@@ -201,7 +211,7 @@ export function readHtml(html: string, encoding: string | null): Document {
       }
       if (node.name === 'table' && !containsTable(node)) {
         flush();
-        blocks.push(buildGrid(node, tableIndex++));
+        blocks.push(buildGrid(node, tableIndex++, budget));
         return;
       }
       if (BLOCK.has(node.name)) {

@@ -6,6 +6,7 @@ import { decodeBytes } from './decode.ts';
 import { readHtml } from './html.ts';
 import { readText } from './text.ts';
 import { sniffMedia } from './sniff.ts';
+import { BudgetError } from './budget.ts';
 
 /** A document that cannot be read; `message` is one line naming the reason. */
 export class ReadError extends Error {
@@ -64,7 +65,7 @@ export async function readDocument(bytes: Uint8Array, opts: ReadOptions = {}): P
         return readTextDocument(bytes, opts);
     }
   } catch (e) {
-    if (e instanceof ReadError) throw e;
+    if (e instanceof ReadError || e instanceof BudgetError) throw e;
     throw new ReadError(
       `${media === 'zip' ? 'docx' : media === 'ole' ? 'doc' : media}: ${((e as Error).message ?? String(e)).split('\n')[0]}`,
     );

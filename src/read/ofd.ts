@@ -1,11 +1,11 @@
 // OFD (GB/T 33190) → Document: a ZIP of XML; OFD.xml → Document.xml → Pages → Content.xml, whose
 // TextObjects carry a Boundary and TextCode X/Y (millimetres, y downwards). Read into the same
 // positioned-text layout as PDF.
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
 import type { Block, Document } from './document.ts';
 import { layoutPage, type Run } from './positioned.ts';
-import { checkZip } from './zip-guard.ts';
+import { inflateBounded } from './zip-guard.ts';
 
 const xml = new XMLParser({
   ignoreAttributes: false,
@@ -61,11 +61,10 @@ function pageRuns(content: Node): Run[] {
 }
 
 export function readOfd(bytes: Uint8Array): Document {
-  checkZip(bytes);
-  const files = unzipSync(bytes);
+  const { files, corrupt } = inflateBounded(bytes, true);
   const read = (name: string): Node => {
     const f = files[name];
-    if (!f) throw new Error(`OFD package lacks ${name}`);
+    if (!f) throw new Error(corrupt.includes(name) ? `corrupt ZIP entry ${name}` : `OFD package lacks ${name}`);
     return xml.parse(strFromU8(f)) as Node;
   };
   const ofd = read('OFD.xml')['OFD'] as Node;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Block, Document } from './document.ts';
 import { layoutPage, type Run } from './positioned.ts';
 import { garbageShare, repairMojibake } from './repair.ts';
+import { BudgetError } from './budget.ts';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -17,6 +18,28 @@ const FONT_URL = path.join(PDFJS_DIR, 'standard_fonts') + path.sep;
 export const MAX_PDF_PAGES = LIMITS.pdf.maxPages;
 /** Fewer extracted characters per page than this means there is no usable text layer (a scan). */
 const MIN_CHARS_PER_PAGE = LIMITS.pdf.minCharsPerPage;
+
+/** Images with more pixels are not decoded (pdf.js `maxImageSize`); a scan that needs one is refused. */
+const MAX_IMAGE_PIXELS = LIMITS.pdfImage.maxPixels;
+
+/**
+ * The largest image a PDF declares, from its stream dictionaries (image XObjects are streams, and
+ * streams are never inside object streams, so their dictionaries are in the file as written).
+ */
+export function largestDeclaredImage(bytes: Uint8Array): { width: number; height: number } | null {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let best: { width: number; height: number } | null = null;
+  for (const m of text.matchAll(/\/Subtype\s*\/Image/g)) {
+    const dict = text.slice(Math.max(0, m.index - 600), m.index + 600);
+    const w = /\/Width\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
+    const h = /\/Height\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
+    if (!w || !h) continue;
+    const width = Number(w[1]);
+    const height = Number(h[1]);
+    if (!best || width * height > best.width * best.height) best = { width, height };
+  }
+  return best;
+}
 
 export class PdfError extends Error {
   override name = 'PdfError';
@@ -73,6 +96,8 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
       useSystemFonts: false,
       verbosity: 0,
       stopAtErrors: false,
+      // pdf.js removes larger images instead of decoding them (a 30000×30000 one would take GBs).
+      maxImageSize: MAX_IMAGE_PIXELS,
     }).promise;
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
@@ -121,6 +146,11 @@ export async function readPdf(bytes: Uint8Array): Promise<Document> {
     for (const [i, runs] of pageRuns.entries()) layoutPage(runs, i + 1, blocks, tableIndex);
     scanned = unusable || chars < MIN_CHARS_PER_PAGE * pages;
     if (scanned && !unusable) {
+      const img = largestDeclaredImage(bytes);
+      if (img && img.width * img.height > MAX_IMAGE_PIXELS)
+        throw new BudgetError(
+          `a page image of ${img.width}×${img.height} pixels exceeds the ${MAX_IMAGE_PIXELS / 1e6} M pixel limit for OCR`,
+        );
       const ocr = await import('./ocr.ts');
       const images = ocr.ocrAvailable() ? await ocr.pageImages(doc, pages) : [];
       if (images.length) {

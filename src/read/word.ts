@@ -4,10 +4,10 @@ import mammoth from 'mammoth';
 import type { Document } from './document.ts';
 import { readHtml } from './html.ts';
 import { readText } from './text.ts';
-import { checkZip } from './zip-guard.ts';
+import { inflateBounded } from './zip-guard.ts';
 
 export async function readDocx(bytes: Uint8Array): Promise<Document> {
-  checkZip(bytes);
+  inflateBounded(bytes, false);
   const { value: html, messages } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
   const doc = readHtml(html, null);
   const errors = messages.filter((m) => m.type === 'error');

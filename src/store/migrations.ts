@@ -340,6 +340,24 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0100_document_failures': {
+      async up(db: Kysely<unknown>) {
+        // Documents whose reading or extraction failed (unreadable, or over a budget), per parser
+        // version: the bytes are in `documents`, the reason here, so a failure is never silent.
+        await db.schema
+          .createTable('document_failures')
+          .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+          .addColumn('sha256', 'text', (c) => c.notNull().references('documents.sha256'))
+          .addColumn('parser_version', 'text', (c) => c.notNull())
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull())
+          .addColumn('first_failed_at', 'text', (c) => c.notNull())
+          .addColumn('last_failed_at', 'text', (c) => c.notNull())
+          .addUniqueConstraint('document_failures_unique', ['sha256', 'parser_version'])
+          .execute();
+      },
+    },
   };
 }
 

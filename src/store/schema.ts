@@ -262,6 +262,7 @@ export interface Database {
   sources: SourcesTable;
   store_locks: StoreLocksTable;
   host_lease: HostLeaseTable;
+  document_failures: DocumentFailuresTable;
 }
 
 /** A registry source and its crawl health (0300_crawl_health). */
@@ -291,4 +292,17 @@ export interface StoreLocksTable {
   hostname: string;
   acquired_at: string;
   heartbeat_at: string;
+}
+
+/** A document that could not be read or extracted by one parser version, and why (one line). */
+export interface DocumentFailuresTable {
+  id: Generated<number>;
+  sha256: string;
+  parser_version: string;
+  /** Where it was last seen (file path or URL). */
+  location: string;
+  reason: string;
+  attempts: number;
+  first_failed_at: string;
+  last_failed_at: string;
 }

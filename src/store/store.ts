@@ -1324,6 +1324,54 @@ export class Store {
     const row = await this.db.selectFrom('documents').select('media').where('sha256', '=', sha256).executeTakeFirst();
     return row?.media ?? null;
   }
+
+  // ------------------------------------------------------------------ document failures
+
+  /** Record that a stored document failed to read or extract (again), with its one-line reason. */
+  async recordFailure(f: {
+    sha256: string;
+    parserVersion: string;
+    location: string;
+    reason: string;
+    at: string;
+  }): Promise<void> {
+    await this.db
+      .insertInto('document_failures')
+      .values({
+        sha256: f.sha256,
+        parser_version: f.parserVersion,
+        location: f.location,
+        reason: f.reason,
+        attempts: 1,
+        first_failed_at: f.at,
+        last_failed_at: f.at,
+      })
+      .onConflict((oc) =>
+        oc.columns(['sha256', 'parser_version']).doUpdateSet((eb) => ({
+          location: f.location,
+          reason: f.reason,
+          last_failed_at: f.at,
+          attempts: eb('document_failures.attempts', '+', 1),
+        })),
+      )
+      .execute();
+  }
+
+  /** A document that failed before now reads: its failure is history. */
+  async clearFailure(trx: Transaction<Database>, sha256: string, parserVersion: string): Promise<void> {
+    await trx
+      .deleteFrom('document_failures')
+      .where('sha256', '=', sha256)
+      .where('parser_version', '=', parserVersion)
+      .execute();
+  }
+
+  /** Documents that currently fail, most recent first (all parser versions unless one is given). */
+  async listFailures(parserVersion?: string): Promise<Selectable<Database['document_failures']>[]> {
+    let q = this.db.selectFrom('document_failures').selectAll();
+    if (parserVersion) q = q.where('parser_version', '=', parserVersion);
+    return q.orderBy('last_failed_at', 'desc').orderBy('id', 'desc').execute();
+  }
 }
 
 export interface ReportPageFilter {
