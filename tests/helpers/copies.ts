@@ -11,8 +11,11 @@ export function fixture(agency: string, year: number, seed = 1, overrides: Recor
   return { version: 'v2021', agency, year, cells };
 }
 
-/** The page, optionally with its title wrapped after the agency and a visit counter. */
-export function page(r: FixtureReport, opts: { wrapTitle?: boolean; visits?: number } = {}): Uint8Array {
+/** The page, optionally with its title wrapped after the agency, the agency gone, a visit counter. */
+export function page(
+  r: FixtureReport,
+  opts: { wrapTitle?: boolean; visits?: number; hideAgency?: boolean } = {},
+): Uint8Array {
   let html = new TextDecoder().decode(renderHtml(r, PLAIN));
   if (opts.wrapTitle)
     html = html
@@ -22,6 +25,8 @@ export function page(r: FixtureReport, opts: { wrapTitle?: boolean; visits?: num
       )
       .replace(/<title>.*?<\/title>/, '<title>年度报告</title>')
       .replace(/来源：[^<]*/, '来源：本站');
+  // A copy that names its body nowhere (the wrapped title lost it, no signature line either).
+  if (opts.hideAgency) html = html.split(r.agency).join('');
   if (opts.visits !== undefined)
     html = html.replace('</body>', `<div class="counter">访问次数：${opts.visits}</div></body>`);
   return new TextEncoder().encode(html);

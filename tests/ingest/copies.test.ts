@@ -77,7 +77,7 @@ describe('bodyName: only what looks like a government body becomes a report key'
 
 describe('crawl context identifies what the document does not', () => {
   it('the registry source names a document whose own agency is a fragment; a non-body is refused', async () => {
-    const bytes = page(fixture(AGENCY, 2019), { wrapTitle: true });
+    const bytes = page(fixture(AGENCY, 2019), { wrapTitle: true, hideAgency: true });
     const rec = await extractBytes(bytes, { path: 'p.html' });
     expect(bodyName(rec.report.agency)).toBeNull(); // the premise: this copy does not name its body
     const a = await ingestBytes(
@@ -89,7 +89,7 @@ describe('crawl context identifies what the document does not', () => {
     expect(await store.report(a.reportId!)).toMatchObject({ report_key: `${AGENCY}|2019`, agency_source: 'registry' });
     const b = await ingestBytes(
       store,
-      page(fixture(AGENCY, 2020), { wrapTitle: true }),
+      page(fixture(AGENCY, 2020), { wrapTitle: true, hideAgency: true }),
       { location: 'b.html', sourceAgency: '年' },
       'T1',
     );
