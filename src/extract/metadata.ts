@@ -3,6 +3,7 @@
 import type { Document } from '../read/document.ts';
 import type { ReportRecord } from '../record.ts';
 import { normalizeText, simplifiedText } from './normalize.ts';
+import { sanitizeText } from '../safe-text.ts';
 
 type Report = ReportRecord['report'];
 
@@ -44,7 +45,7 @@ const BODY_SUFFIX =
  */
 export function asAgency(s: string | null | undefined): string | null {
   if (!s) return null;
-  const a = s
+  const a = sanitizeText(s) // terminal escapes in a hostile title are not part of the name
     .normalize('NFKC')
     .replace(/\s+/g, '')
     .replace(/^.*?特向社会(?:公布|发布)(?:本机关|本单位)?/, '')
