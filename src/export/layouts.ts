@@ -9,6 +9,7 @@ import type { BodyRow, ReportRow, Store } from '../store/store.ts';
 import { compliance } from './compliance.ts';
 import { type CellColumn, cellColumnName, cellColumns, type FieldSpec } from './dictionary.ts';
 import type { Row } from './writers.ts';
+import { flaggedCells, longCellRow } from './cells.ts';
 
 export const LAYOUTS = ['cells', 'reports', 'findings', 'coverage', 'bodies'] as const;
 export type Layout = (typeof LAYOUTS)[number];
@@ -246,43 +247,17 @@ const cellKey = (t: string, r: string, c: string) => `${t}|${r}|${c}`;
 
 export async function cellRows(store: Store, page: ReportPage[]): Promise<Row[]> {
   const items = await store.itemsOfReports(page.map((p) => p.report.id));
-  const flagged = new Map<string, Set<string>>();
-  for (const item of items) {
-    if (item.status !== 'open') continue;
-    const { finding } = JSON.parse(item.finding_json) as { finding: { cells: string[][] } };
-    for (const c of finding.cells) {
-      const k = `${item.report_id}|${c.join('|')}`;
-      flagged.set(k, (flagged.get(k) ?? new Set()).add(`${item.rule}#${item.id}`));
-    }
-  }
+  const flagged = flaggedCells(items.filter((i) => i.status === 'open'));
   const rows: Row[] = [];
   for (const { report, record, body } of page) {
     if (!record || report.kind !== 'ogi_annual_report') continue;
-    for (const c of record.cells) {
+    for (const c of record.cells)
       rows.push({
-        report_id: report.id,
-        report_key: report.report_key,
-        agency: record.report.agency,
-        report_year: record.report.report_year,
-        kind: record.report.kind,
-        format_version: record.report.format_version[c.table],
-        table: c.table,
-        row: c.row,
-        col: c.col,
+        ...longCellRow(report, record, c, flagged),
         column: cellColumnName(c.table, c.row, c.col),
-        value: c.value,
-        kind_of_value: c.kind,
-        raw: c.raw,
-        unit: c.unit,
-        corrected: !!c.corrected,
-        extracted_value: c.corrected ? c.corrected.extracted_value : c.value,
-        open_findings: [...(flagged.get(`${report.id}|${cellKey(c.table, c.row, c.col)}`) ?? [])].join(';') || null,
-        source_sha256: record.source.sha256,
-        source_location: record.source.path ?? record.source.url,
         body_id: body?.id ?? null,
         region_code: body?.region_code ?? null,
       });
-    }
   }
   return rows;
 }

@@ -13,7 +13,8 @@ const decode = (s: string): string => (s.includes('&') ? decodeHTML(s) : s);
 import { noOrigin } from './document.ts';
 import { CellBudget } from './budget.ts';
 
-const SKIP = new Set([
+/** Elements the reader never reads (active content, form controls, embeds). */
+export const SKIP = new Set([
   'script',
   'style',
   'noscript',

@@ -12,26 +12,13 @@ import type { AnyNode, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { decodeBytes } from '../read/decode.ts';
 import { LIMITS } from '../settings.ts';
+import { SKIP } from '../read/html.ts'; // their tables are not counted either
 
 const run = promisify(execFile);
 
 export const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** Elements the HTML reader never reads (html.ts SKIP): their tables are not counted either. */
-const SKIP = new Set([
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'select',
-  'option',
-  'iframe',
-  'object',
-  'svg',
-  'button',
-  'textarea',
-]);
 /** Elements removed from a report before it is shown: active content and anything that loads. */
 const DROP = new Set([
   'script',
