@@ -37,7 +37,7 @@ export async function runIngest(paths: string[], opts: { db: string; jobs?: stri
     const open = await withOutputErrors(queue, () => writeQueueFile(store, queue));
     const failed = summary.failed + skipped;
     process.stderr.write(
-      `ingested ${summary.files} files: ${summary.newDocuments} new documents, ${summary.extracted} extracted, ${summary.unchanged} unchanged, ${failed} failed; ` +
+      `ingested ${summary.files + skipped} files: ${summary.newDocuments} new documents, ${summary.extracted} extracted, ${summary.unchanged} unchanged, ${failed} failed; ` +
         `${summary.reports} reports checked, review items opened ${summary.opened}, reopened ${summary.reopened}, resolved ${summary.resolved}; ${open} open in ${queue}\n`,
     );
     return failed ? 1 : 0;

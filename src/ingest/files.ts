@@ -22,12 +22,12 @@ export type SkipReport = (file: string, reason: string) => void;
 
 const isReportName = (name: string) => REPORT_EXTENSIONS.has(path.extname(name).toLowerCase());
 
-/** What a non-regular file is, in words. */
-function specialKind(st: Stats | Dirent): string {
-  if (st.isFIFO()) return 'a named pipe (FIFO)';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
+/** Why a path is not a regular file, in words (null for a regular file). */
+function notRegular(st: Stats | Dirent): string | null {
+  if (st.isFile()) return null;
+  if (st.isFIFO()) return 'not a regular file (a FIFO)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'not a regular file (a device)';
+  if (st.isSocket()) return 'not a regular file (a socket)';
   return 'not a regular file';
 }
 
@@ -57,14 +57,14 @@ export async function collectFiles(paths: string[], onSkip: SkipReport = () => u
         } else if (target.isDirectory()) await walk(p);
         else if (!isReportName(e.name)) continue;
         else if (target.isFile()) out.push(p);
-        else onSkip(p, `symbolic link to ${specialKind(target)}: skipped`);
-      } else if (isReportName(e.name)) onSkip(p, `${specialKind(e)}: skipped`);
+        else onSkip(p, `symbolic link, ${notRegular(target)}: skipped`);
+      } else if (isReportName(e.name)) onSkip(p, `${notRegular(e)}: skipped`);
     }
   };
   for (const p of paths) {
     const st = await stat(p).catch(() => null);
     if (st?.isDirectory()) await walk(p);
-    else if (st && !st.isFile()) onSkip(p, `${specialKind(st)}: skipped`);
+    else if (st && !st.isFile()) onSkip(p, `${notRegular(st)}: skipped`);
     else out.push(p); // a regular file, or a missing one (its reading reports why)
   }
   return out;
@@ -78,10 +78,7 @@ export async function collectFiles(paths: string[], onSkip: SkipReport = () => u
 export async function readInputFile(file: string, max: number): Promise<Uint8Array> {
   const refuse = (st: Stats) => {
     if (st.isDirectory()) return 'is a directory';
-    if (st.isFIFO()) return 'not a regular file (a FIFO)';
-    if (st.isCharacterDevice() || st.isBlockDevice()) return 'not a regular file (a device)';
-    if (st.isSocket()) return 'not a regular file (a socket)';
-    return st.isFile() ? null : 'not a regular file';
+    return notRegular(st);
   };
   const tooLarge = (size: number) =>
     `too large: ${(size / 1048576).toFixed(1)} MB exceeds the ${max / 1048576} MB input limit`;

@@ -42,7 +42,7 @@ describe('collectFiles', () => {
     expect(files.map((f) => path.relative(dir, f))).toEqual(['a.html', 'b-link.html', 'more-link/c.html']);
     expect(skipped.sort()).toEqual([
       ['broken.html', 'broken symbolic link: skipped'],
-      ['pipe.html', 'a named pipe (FIFO): skipped'],
+      ['pipe.html', 'not a regular file (a FIFO): skipped'],
       ['self.pdf', 'symbolic link loop: skipped'],
     ]);
   });
@@ -54,7 +54,7 @@ describe('collectFiles', () => {
       skipped.push(`${path.basename(f)}: ${r}`),
     );
     expect(files).toEqual([path.join(dir, 'a.html')]);
-    expect(skipped).toEqual(['pipe.html: a named pipe (FIFO): skipped']);
+    expect(skipped).toEqual(['pipe.html: not a regular file (a FIFO): skipped']);
   });
 });
 
@@ -66,11 +66,11 @@ describe('nianbao ingest FOLDER', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('nianbao: ')).sort()).toEqual([
       `nianbao: ${path.join(dir, 'broken.html')}: broken symbolic link: skipped`,
-      `nianbao: ${path.join(dir, 'pipe.html')}: a named pipe (FIFO): skipped`,
+      `nianbao: ${path.join(dir, 'pipe.html')}: not a regular file (a FIFO): skipped`,
       `nianbao: ${path.join(dir, 'self.pdf')}: symbolic link loop: skipped`,
     ]);
     expect(r.stderr).toMatch(
-      /ingested 3 files: 3 new documents, 3 extracted, 0 unchanged, 3 failed; 3 reports checked/,
+      /ingested 6 files: 3 new documents, 3 extracted, 0 unchanged, 3 failed; 3 reports checked/,
     );
   });
 });
