@@ -18,6 +18,10 @@ import type { ReportRecord } from '../../src/record.ts';
 import { decide } from '../../src/review/queue.ts';
 import { Store } from '../../src/store/store.ts';
 
+// The "new parser" below is a mock of this process's extractor: extraction stays in-process here
+// (the budgeted child processes are tested in tests/hostile).
+process.env.NIANBAO_ISOLATE = '0';
+
 /** A "new parser" that reads one value differently: set `misread` to the report to change. */
 const misread: { agency: string | null; year: number | null } = { agency: null, year: null };
 vi.mock('../../src/pipeline.ts', async (importOriginal) => {
