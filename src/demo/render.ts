@@ -94,47 +94,35 @@ function spacedTable(t: LTable): string[] {
   );
 }
 
-export function renderSpacedText(r: FixtureReport, v: Variation = PLAIN): string {
-  const t = (x: LTable) => spacedTable(x).join('\n');
+/** The report as plain text, each table laid out by `table` (space-aligned, tab-separated …). */
+function renderText(r: FixtureReport, v: Variation, table: (x: LTable) => string): string {
   return [
     title(r),
     '',
     ...intro(r),
     '',
     SECTIONS[0],
-    t(layoutTable2(r, v)),
+    table(layoutTable2(r, v)),
     '',
     SECTIONS[1],
-    t(layoutTable3(r, v)),
+    table(layoutTable3(r, v)),
     '',
     SECTIONS[2],
-    t(layoutTable4(r, v)),
+    table(layoutTable4(r, v)),
     '',
     ...OUTRO,
   ].join('\n');
+}
+
+export function renderSpacedText(r: FixtureReport, v: Variation = PLAIN): string {
+  return renderText(r, v, (x) => spacedTable(x).join('\n'));
 }
 
 const formatValue = (raw: string, thousands: boolean) =>
   thousands && /^\d{4,}$/.test(raw) ? Number(raw).toLocaleString('en-US') : raw;
 
 export function renderTabText(r: FixtureReport, v: Variation = PLAIN, opts: { thousands?: boolean } = {}): string {
-  const t = (x: LTable) => tabTable(x, opts.thousands ?? false).join('\n');
-  return [
-    title(r),
-    '',
-    ...intro(r),
-    '',
-    SECTIONS[0],
-    t(layoutTable2(r, v)),
-    '',
-    SECTIONS[1],
-    t(layoutTable3(r, v)),
-    '',
-    SECTIONS[2],
-    t(layoutTable4(r, v)),
-    '',
-    ...OUTRO,
-  ].join('\n');
+  return renderText(r, v, (x) => tabTable(x, opts.thousands ?? false).join('\n'));
 }
 
 /**

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSummaryHtml, summaryData } from '../../src/export/summary.ts';
 import type { Store } from '../../src/store/store.ts';
 import { FIXTURES, fixtureStore } from './fixture-store.ts';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing (CI installs it)`);
@@ -46,18 +46,7 @@ describe('summary page', () => {
   it.skipIf(!haveChromium)(
     'opens in Chromium with every chart drawn',
     async () => {
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-summary-'));
         const file = path.join(dir, 'index.html');

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRows } from '../../src/export/cells.ts';
 import { ocrAvailable } from '../../src/read/ocr.ts';
@@ -23,7 +24,6 @@ import { badCells, htmlReport, ingestAll, textReport } from './helpers.ts';
 import { PLAIN } from '../../src/demo/layout.ts';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const haveTools = existsSync(CHROMIUM) && hasCjkFont() && existsSync('/usr/bin/pdftoppm') && ocrAvailable();
 if (!haveTools) {
   if (process.env.CI === 'true')
@@ -114,18 +114,7 @@ beforeAll(async () => {
   }
   // A scan's tables are always queued (E-OCR): its item names the OCR cells.
   ids.scan = (await store.listItems({ rule: 'E-OCR' })).find((i) => i.report_id === scanId)!.id;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(DOCS, { recursive: true });
 }, 300_000); // OCR of the scan fixture takes a while on a loaded machine
 
