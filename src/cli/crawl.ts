@@ -9,7 +9,9 @@ import { loadRegistry } from '../crawl/registry.ts';
 import { LIMITS } from '../settings.ts';
 import { log } from '../log.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
-import { openStore } from '../store/open.ts';
+import { FleetDriver } from '../fleet/fleet-crawl.ts';
+import { FleetQueue } from '../fleet/queue.ts';
+import { isPostgresUrl, openStore, storeLabel } from '../store/open.ts';
 import { queueFileFor } from '../store/paths.ts';
 import { runExport } from './export.ts';
 import { withOutputErrors } from './output.ts';
@@ -23,6 +25,8 @@ export interface CrawlCliOptions {
   delay?: string | number;
   /** Exit 0 when some (not all) sources failed. */
   allowPartial?: boolean;
+  /** Fleet mode: host jobs in the queue, this many worked here (Postgres store only). */
+  workers?: string | number;
 }
 
 function crawlOptions(o: CrawlCliOptions): CrawlOptions {
@@ -78,18 +82,36 @@ async function crawlWithStatus(
   extra: Partial<CrawlOptions> = {},
 ): Promise<{ summary: CrawlSummary; status: number }> {
   const sources = await loadRegistry(o.sources);
+  const fleet = o.workers !== undefined ? fleetWorkers(o) : null;
   const store = await openStore(o.db);
   let lock: StoreLock | null = null;
   let crawler: Crawler | null = null;
+  let jobs: FleetQueue | null = null;
+  let driver: FleetDriver | null = null;
   try {
     lock = await lockStore(store, 'crawl');
     const bar = progress('crawl');
+    const options = crawlOptions(o);
+    if (fleet !== null) {
+      jobs = await FleetQueue.start(o.db);
+      driver = new FleetDriver(store, jobs, {
+        workers: fleet,
+        run: {
+          allowLoopback: options.allowLoopback ?? false,
+          ...(options.throttle ? { throttle: options.throttle } : {}),
+        },
+        onProgress: (done, due) => bar.update(done, due, ''),
+      });
+    }
     crawler = new Crawler(store, sources, {
-      ...crawlOptions(o),
+      ...options,
       onProgress: (done, due, url) => bar.update(done, due, url),
+      ...(driver ? { driver } : {}),
       ...extra,
     });
     const summary = await crawler.run();
+    await jobs?.stop();
+    jobs = null;
     bar.stop();
     const queue = queueFileFor(o.db);
     await withOutputErrors(queue, () => writeQueueFile(store, queue));
@@ -97,10 +119,22 @@ async function crawlWithStatus(
     log.info({ ...summary }, 'crawl finished');
     return { summary, status: crawlExitCode(summary, !!o.allowPartial, sources.length) };
   } finally {
+    await jobs?.stop().catch(() => {});
+    await driver?.close();
     await crawler?.close();
     await lock?.release();
     await store.close();
   }
+}
+
+/** --workers N: a whole number ≥ 0, a Postgres store, and no request limit (not counted across the fleet). */
+function fleetWorkers(o: CrawlCliOptions): number {
+  const n = Number(o.workers);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--workers must be a whole number ≥ 0 (got ${o.workers})`);
+  if (!isPostgresUrl(o.db))
+    throw new Error(`--workers needs a postgres:// store shared with the workers (got ${storeLabel(o.db)})`);
+  if (o.maxRequests !== undefined) throw new Error('--max-requests is not available with --workers');
+  return n;
 }
 
 /** `nianbao sources status`: per source, how its crawls went and which report years it yielded. */
