@@ -1,6 +1,6 @@
 // `nianbao crawl|run|schedule|demo|sources check`: the crawler's commands (thin).
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { Crawler, type CrawlOptions, type CrawlSummary } from '../crawl/crawl.ts';
@@ -190,20 +190,30 @@ export async function sourcesCheck(file: string): Promise<number> {
 /** Re-crawl on a cron schedule (croner) until interrupted; each run is a normal crawl. */
 export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promise<number> {
   await loadRegistry(o.sources); // fail now, not at 3 a.m.
+  const fleet = o.workers !== undefined ? fleetWorkers(o) : null;
   // One schedule per store; each tick also takes the crawl lock (a manual crawl may be running).
+  // Fleet mode (--workers): any number of schedulers; each tick is claimed in the store by one.
   const store = await openStore(o.db);
-  let scheduleLock: StoreLock;
+  let scheduleLock: StoreLock | null = null;
   try {
-    scheduleLock = await lockStore(store, 'schedule');
+    if (fleet === null) scheduleLock = await lockStore(store, 'schedule');
   } catch (e) {
     await store.close();
     throw e;
   }
+  const me = `${hostname()}:${process.pid}`;
   let running = false;
   const job = new Cron(o.cron, { protect: true }, async () => {
     if (running) return;
     running = true;
     try {
+      if (fleet !== null) {
+        const tick = scheduledTick(job, new Date());
+        if (!(await store.claimTick(`${o.cron} @ ${tick.toISOString()}`, me, new Date().toISOString()))) {
+          process.stderr.write(`tick ${tick.toISOString()}: run by another scheduler\n`);
+          return;
+        }
+      }
       await runCrawl(o);
     } catch (e) {
       process.stderr.write(`nianbao: scheduled crawl failed: ${(e as Error).message}\n`);
@@ -220,9 +230,18 @@ export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promis
     process.once('SIGTERM', resolve);
   });
   job.stop();
-  await scheduleLock.release();
+  await scheduleLock?.release();
   await store.close();
   return 0;
+}
+
+/**
+ * The cron time a tick belongs to: the latest scheduled time not after now (+1 s, for a timer that
+ * fires a hair early), so schedulers whose timers fire at slightly different moments agree.
+ */
+export function scheduledTick(job: Cron, now: Date): Date {
+  const runs = job.nextRuns(61, new Date(now.getTime() - 61_000)).filter((d) => d.getTime() <= now.getTime() + 1000);
+  return runs.at(-1) ?? now;
 }
 
 /** A simulated government site on 127.0.0.1, crawled end to end: crawl → records → review → export. */

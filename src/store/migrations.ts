@@ -383,6 +383,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0651_schedule_ticks': {
+      // One row per schedule tick: of several schedulers on one store, the one that inserts it runs the tick.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('schedule_ticks')
+          .addColumn('tick', 'text', (c) => c.primaryKey())
+          .addColumn('claimed_by', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

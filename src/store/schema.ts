@@ -256,6 +256,13 @@ export interface HostRobotsTable {
   fetched_at: string;
 }
 
+/** A schedule tick (its cron time, ISO, with the schedule's expression) and the scheduler that ran it (0651). */
+export interface ScheduleTicksTable {
+  tick: string;
+  claimed_by: string;
+  claimed_at: string;
+}
+
 /** A crawl run's registry and options as JSON, for workers on other machines (0650). */
 export interface CrawlRunConfigTable {
   run_id: number;
@@ -285,6 +292,7 @@ export interface Database {
   host_lease: HostLeaseTable;
   host_robots: HostRobotsTable;
   crawl_run_config: CrawlRunConfigTable;
+  schedule_ticks: ScheduleTicksTable;
   document_failures: DocumentFailuresTable;
 }
 

@@ -767,6 +767,16 @@ export class Store {
     );
   }
 
+  /** Claim a schedule tick for this scheduler: true for exactly one claimer of each tick. */
+  async claimTick(tick: string, holder: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('schedule_ticks')
+      .values({ tick, claimed_by: holder, claimed_at: at })
+      .onConflict((oc) => oc.column('tick').doNothing())
+      .executeTakeFirst();
+    return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
   /** Rows in the tables a crawl writes (to show that retried work added nothing twice). */
   async rowCounts(): Promise<Record<'documents' | 'runs' | 'reports' | 'findings' | 'review_items', number>> {
     const count = async (t: 'documents' | 'runs' | 'reports' | 'findings' | 'review_items') =>
