@@ -28,7 +28,13 @@ export async function runWorker(opts: { db: string; concurrency?: string; kinds?
   try {
     queue = await FleetQueue.start(opts.db);
     let done = 0;
-    if (kinds.includes('fetch')) hosts = await workHosts(store, queue, concurrency);
+    let crawled = 0;
+    if (kinds.includes('fetch'))
+      hosts = await workHosts(store, queue, concurrency, {
+        onStep: () => {
+          crawled++;
+        },
+      });
     if (kinds.includes('extract'))
       await queue.work('extract', concurrency, async (job) => {
         await runExtractJob(store, job);
@@ -44,7 +50,7 @@ export async function runWorker(opts: { db: string; concurrency?: string; kinds?
     process.stderr.write('worker stopping: letting jobs in flight finish\n');
     await queue.stop();
     queue = null;
-    process.stderr.write(`worker stopped: ${done} job(s) done\n`);
+    process.stderr.write(`worker stopped: ${done} job(s) done${hosts ? `, ${crawled} URL(s) crawled` : ''}\n`);
     return 0;
   } finally {
     await queue?.stop().catch(() => {});

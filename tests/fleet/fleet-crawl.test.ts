@@ -16,7 +16,7 @@ import { FleetDriver, workHosts } from '../../src/fleet/fleet-crawl.ts';
 import { FleetQueue } from '../../src/fleet/queue.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
-import { runCli } from '../cli/run-cli.ts';
+import { BIN, runCli } from '../cli/run-cli.ts';
 import { FLEET_FAST, HOST_FAST } from '../helpers/fleet-fast.ts';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../helpers/stores.ts';
 
@@ -139,11 +139,20 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     }
   }, 180_000);
 
-  it('`nianbao crawl --workers 2` on Postgres: the usual summary, a complete crawl, polite', async () => {
+  it('`nianbao crawl --workers 1` with a `nianbao worker --kinds fetch`: the usual summary, complete, polite', async () => {
     await Promise.all(sites.map((s) => s.close()));
     sites = await portals();
     const url = await createTestDatabase();
     dbs.push(url);
+    const worker = spawn(process.execPath, [BIN, 'worker', '--db', url, '--kinds', 'fetch', '--concurrency', '4'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(worker);
+    let workerErr = '';
+    worker.stderr!.on('data', (d: Buffer) => {
+      workerErr += d.toString();
+    });
+    while (!workerErr.includes('worker on ')) await sleep(50);
     const r = await runCli([
       'crawl',
       '--sources',
@@ -151,11 +160,15 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
       '--db',
       url,
       '--workers',
-      '2',
+      '1',
       '--allow-loopback',
       '--delay',
       '0',
     ]);
+    worker.kill('SIGTERM');
+    expect(await new Promise((res) => worker.on('exit', res))).toBe(0);
+    // The worker on its own crawled some of the hosts.
+    expect(Number(/worker stopped: 0 job\(s\) done, (\d+) URL\(s\) crawled/.exec(workerErr)?.[1])).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/crawl #1: found \d+ new URLs, fetched (\d+), .*failed 0, not ingested 0/);
     const fetched = Number(/fetched (\d+)/.exec(r.stderr)![1]);
     expect(fetched).toBe(sites.reduce((n, s) => n + s.requests.length, 0) - sites.length);

@@ -27,7 +27,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet schedule (Postgr
     writeFileSync(sources, JSON.stringify([{ id: 'demo', agency: '示例市人民政府', entry: [site.entry] }]));
     const args = ['schedule', '--sources', sources, '--db', url, '--workers', '1', '--allow-loopback'];
     const schedulers = [0, 1].map(() => {
-      const child = spawn(process.execPath, [path.resolve('bin/nianbao.js'), ...args, '--cron', '*/4 * * * * *'], {
+      const child = spawn(process.execPath, [path.resolve('bin/nianbao.js'), ...args, '--cron', '*/10 * * * * *'], {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const out = { child, stderr: '' };
@@ -39,15 +39,16 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet schedule (Postgr
     const crawls = () => schedulers.flatMap((s) => s.stderr.match(/crawl #\d+/g) ?? []);
     try {
       const t0 = Date.now();
-      while (crawls().length < 3 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+      while (crawls().length < 2 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
       for (const s of schedulers) s.child.kill('SIGINT');
       const codes = await Promise.all(schedulers.map((s) => new Promise((r) => s.child.on('exit', r))));
       const all = crawls();
-      expect(all.length, schedulers.map((s) => s.stderr).join('\n---\n')).toBeGreaterThanOrEqual(3);
+      expect(all.length, schedulers.map((s) => s.stderr).join('\n---\n')).toBeGreaterThanOrEqual(2);
       expect(new Set(all).size).toBe(all.length); // no run reported twice
       // The other scheduler saw the same ticks and left them alone.
       expect(schedulers.map((s) => s.stderr).join('')).toMatch(/tick \S+: run by another scheduler/);
-      // Without the claim both would start each tick, and one would find the store locked.
+      // Without the claim both would start each tick, and one would find the store locked (a crawl
+      // takes a few seconds here, well inside the 10 s between ticks).
       expect(schedulers.map((s) => s.stderr).join('')).not.toMatch(/scheduled crawl failed|locked/);
       expect(site.requests.filter((r) => r.path === '/robots.txt').length).toBe(all.length);
       expect(codes).toEqual([0, 0]);
