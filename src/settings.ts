@@ -98,6 +98,14 @@ export const LIMITS = {
     maintenanceIntervalSeconds: 60,
     /** On stop, jobs in flight get this long to finish before they are failed (and retried). */
     stopTimeoutMs: 30_000,
+    /** Longest wait between two claims of a host another worker holds. */
+    hostPollMs: 250,
+    /** A host job crawls its host this long at most, then queues itself again (well below fetchExpireSeconds). */
+    hostJobBudgetMs: 120_000,
+    /** A host job's lock whose heartbeat is older than this (its worker died on another machine) is taken over. */
+    hostLockStaleMs: 60_000,
+    /** How often `crawl --workers` looks whether the crawl is done or a host was left without a job. */
+    sweepMs: 1000,
     /** A host claimed for a request is freed after this even if its holder dies. */
     hostLeaseMs: 120_000,
   },

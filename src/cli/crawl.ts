@@ -1,6 +1,6 @@
 // `nianbao crawl|run|schedule|demo|sources check`: the crawler's commands (thin).
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Cron } from 'croner';
 import { Crawler, type CrawlOptions, type CrawlSummary } from '../crawl/crawl.ts';
@@ -9,7 +9,9 @@ import { loadRegistry } from '../crawl/registry.ts';
 import { LIMITS } from '../settings.ts';
 import { log } from '../log.ts';
 import { writeQueueFile } from '../review/queue-file.ts';
-import { openStore } from '../store/open.ts';
+import { FleetDriver } from '../fleet/fleet-crawl.ts';
+import { FleetQueue } from '../fleet/queue.ts';
+import { isPostgresUrl, openStore, storeLabel } from '../store/open.ts';
 import { queueFileFor } from '../store/paths.ts';
 import { runExport } from './export.ts';
 import { withOutputErrors } from './output.ts';
@@ -23,6 +25,8 @@ export interface CrawlCliOptions {
   delay?: string | number;
   /** Exit 0 when some (not all) sources failed. */
   allowPartial?: boolean;
+  /** Fleet mode: host jobs in the queue, this many worked here (Postgres store only). */
+  workers?: string | number;
 }
 
 function crawlOptions(o: CrawlCliOptions): CrawlOptions {
@@ -78,18 +82,36 @@ async function crawlWithStatus(
   extra: Partial<CrawlOptions> = {},
 ): Promise<{ summary: CrawlSummary; status: number }> {
   const sources = await loadRegistry(o.sources);
+  const fleet = o.workers !== undefined ? fleetWorkers(o) : null;
   const store = await openStore(o.db);
   let lock: StoreLock | null = null;
   let crawler: Crawler | null = null;
+  let jobs: FleetQueue | null = null;
+  let driver: FleetDriver | null = null;
   try {
     lock = await lockStore(store, 'crawl');
     const bar = progress('crawl');
+    const options = crawlOptions(o);
+    if (fleet !== null) {
+      jobs = await FleetQueue.start(o.db);
+      driver = new FleetDriver(store, jobs, {
+        workers: fleet,
+        run: {
+          allowLoopback: options.allowLoopback ?? false,
+          ...(options.throttle ? { throttle: options.throttle } : {}),
+        },
+        onProgress: (done, due) => bar.update(done, due, ''),
+      });
+    }
     crawler = new Crawler(store, sources, {
-      ...crawlOptions(o),
+      ...options,
       onProgress: (done, due, url) => bar.update(done, due, url),
+      ...(driver ? { driver } : {}),
       ...extra,
     });
     const summary = await crawler.run();
+    await jobs?.stop();
+    jobs = null;
     bar.stop();
     const queue = queueFileFor(o.db);
     await withOutputErrors(queue, () => writeQueueFile(store, queue));
@@ -97,10 +119,22 @@ async function crawlWithStatus(
     log.info({ ...summary }, 'crawl finished');
     return { summary, status: crawlExitCode(summary, !!o.allowPartial, sources.length) };
   } finally {
+    await jobs?.stop().catch(() => {});
+    await driver?.close();
     await crawler?.close();
     await lock?.release();
     await store.close();
   }
+}
+
+/** --workers N: a whole number ≥ 0, a Postgres store, and no request limit (not counted across the fleet). */
+function fleetWorkers(o: CrawlCliOptions): number {
+  const n = Number(o.workers);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--workers must be a whole number ≥ 0 (got ${o.workers})`);
+  if (!isPostgresUrl(o.db))
+    throw new Error(`--workers needs a postgres:// store shared with the workers (got ${storeLabel(o.db)})`);
+  if (o.maxRequests !== undefined) throw new Error('--max-requests is not available with --workers');
+  return n;
 }
 
 /** `nianbao sources status`: per source, how its crawls went and which report years it yielded. */
@@ -156,20 +190,30 @@ export async function sourcesCheck(file: string): Promise<number> {
 /** Re-crawl on a cron schedule (croner) until interrupted; each run is a normal crawl. */
 export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promise<number> {
   await loadRegistry(o.sources); // fail now, not at 3 a.m.
+  const fleet = o.workers !== undefined ? fleetWorkers(o) : null;
   // One schedule per store; each tick also takes the crawl lock (a manual crawl may be running).
+  // Fleet mode (--workers): any number of schedulers; each tick is claimed in the store by one.
   const store = await openStore(o.db);
-  let scheduleLock: StoreLock;
+  let scheduleLock: StoreLock | null = null;
   try {
-    scheduleLock = await lockStore(store, 'schedule');
+    if (fleet === null) scheduleLock = await lockStore(store, 'schedule');
   } catch (e) {
     await store.close();
     throw e;
   }
+  const me = `${hostname()}:${process.pid}`;
   let running = false;
   const job = new Cron(o.cron, { protect: true }, async () => {
     if (running) return;
     running = true;
     try {
+      if (fleet !== null) {
+        const tick = scheduledTick(job, new Date());
+        if (!(await store.claimTick(`${o.cron} @ ${tick.toISOString()}`, me, new Date().toISOString()))) {
+          process.stderr.write(`tick ${tick.toISOString()}: run by another scheduler\n`);
+          return;
+        }
+      }
       await runCrawl(o);
     } catch (e) {
       process.stderr.write(`nianbao: scheduled crawl failed: ${(e as Error).message}\n`);
@@ -186,9 +230,18 @@ export async function runSchedule(o: CrawlCliOptions & { cron: string }): Promis
     process.once('SIGTERM', resolve);
   });
   job.stop();
-  await scheduleLock.release();
+  await scheduleLock?.release();
   await store.close();
   return 0;
+}
+
+/**
+ * The cron time a tick belongs to: the latest scheduled time not after now (+1 s, for a timer that
+ * fires a hair early), so schedulers whose timers fire at slightly different moments agree.
+ */
+export function scheduledTick(job: Cron, now: Date): Date {
+  const runs = job.nextRuns(61, new Date(now.getTime() - 61_000)).filter((d) => d.getTime() <= now.getTime() + 1000);
+  return runs.at(-1) ?? now;
 }
 
 /** A simulated government site on 127.0.0.1, crawled end to end: crawl → records → review → export. */

@@ -144,6 +144,11 @@ const crawlOpts = (c: Command) =>
       parseIntOption('--delay', { min: 0, max: LIMITS.throttle.maxDelayMs }),
     )
     .option('--allow-loopback', 'allow 127.0.0.1 / ::1 targets (tests, the demo); private ranges are always refused')
+    .option(
+      '--workers <n>',
+      'fleet mode (--db postgres://… only): queue one job per host and work them with N local workers (0: only `nianbao worker`s elsewhere)',
+      parseIntOption('--workers', { min: 0 }),
+    )
     .option(...dbOption);
 
 crawlOpts(program.command('crawl').description("discover, fetch and ingest the reports of the registry's sites"))
@@ -284,7 +289,7 @@ program
   .description('take jobs from the fleet queue of a Postgres store until stopped (SIGINT/SIGTERM: graceful)')
   .option(...dbOption)
   .option('--concurrency <n>', 'jobs at a time in this process (default: the number of cores)')
-  .option('--kinds <kinds>', 'job kinds to take, comma-separated (extract)', 'extract')
+  .option('--kinds <kinds>', 'job kinds to take, comma-separated (fetch: crawl hosts; extract)', 'fetch,extract')
   .action(
     act(async (opts: { db: string; concurrency?: string; kinds?: string }) =>
       (await import('./worker.ts')).runWorker(opts),

@@ -1,13 +1,15 @@
-// `nianbao worker --db postgres://… [--concurrency N] [--kinds extract]`: take jobs from the fleet's
+// `nianbao worker --db postgres://… [--concurrency N] [--kinds fetch,extract]`: take jobs from the fleet's
 // queue (pg-boss in the store's database) until SIGINT/SIGTERM, then stop gracefully: jobs in
 // flight finish, the rest stay queued for other workers.
 import { availableParallelism } from 'node:os';
+import type { HostCrawler } from '../fleet/crawl-host.ts';
 import { runExtractJob } from '../fleet/extract-job.ts';
+import { workHosts } from '../fleet/fleet-crawl.ts';
 import { FleetQueue, JOB_KINDS, type JobKind } from '../fleet/queue.ts';
 import { isPostgresUrl, openStore, storeLabel } from '../store/open.ts';
 
-/** The kinds this build can work; fetch jobs come with the fleet crawl. */
-const WORKABLE: JobKind[] = ['extract'];
+/** The kinds this build can work: fetch = crawl-host jobs of a fleet crawl. */
+const WORKABLE: JobKind[] = ['fetch', 'extract'];
 
 export async function runWorker(opts: { db: string; concurrency?: string; kinds?: string }): Promise<number> {
   if (!isPostgresUrl(opts.db))
@@ -22,9 +24,17 @@ export async function runWorker(opts: { db: string; concurrency?: string; kinds?
   }
   const store = await openStore(opts.db);
   let queue: FleetQueue | null = null;
+  let hosts: HostCrawler | null = null;
   try {
     queue = await FleetQueue.start(opts.db);
     let done = 0;
+    let crawled = 0;
+    if (kinds.includes('fetch'))
+      hosts = await workHosts(store, queue, concurrency, {
+        onStep: () => {
+          crawled++;
+        },
+      });
     if (kinds.includes('extract'))
       await queue.work('extract', concurrency, async (job) => {
         await runExtractJob(store, job);
@@ -40,10 +50,11 @@ export async function runWorker(opts: { db: string; concurrency?: string; kinds?
     process.stderr.write('worker stopping: letting jobs in flight finish\n');
     await queue.stop();
     queue = null;
-    process.stderr.write(`worker stopped: ${done} job(s) done\n`);
+    process.stderr.write(`worker stopped: ${done} job(s) done${hosts ? `, ${crawled} URL(s) crawled` : ''}\n`);
     return 0;
   } finally {
     await queue?.stop().catch(() => {});
+    await hosts?.close();
     await store.close();
   }
 }

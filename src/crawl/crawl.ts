@@ -29,6 +29,16 @@ export interface CrawlOptions {
   now?: () => string;
   /** Read documents with this parser version (default: the current code's; tests simulate a new one). */
   parserVersion?: string;
+  /** Fleet mode: hand the run's frontier to workers instead of the local scheduler. */
+  driver?: CrawlDriver;
+}
+
+/** Runs a crawl run's frontier to the end elsewhere (the fleet's workers); what they counted. */
+export interface CrawlDriver {
+  run(
+    runId: number,
+    sources: Source[],
+  ): Promise<{ stopped: boolean; counters: StepCounters; unreachable: Array<{ host: string; reason: string }> }>;
 }
 
 /** A source whose entries all failed in this run, or some of them (partial). */
@@ -113,6 +123,14 @@ export class Crawler {
       seenFinal: new Map(),
       seenSha: new Map(),
     };
+    if (this.opts.driver)
+      return this.finish(
+        run,
+        entries,
+        counters,
+        touched,
+        await this.opts.driver.run(run.id, [...this.sources.values()]),
+      );
     let done = 0;
     let inFlight = 0;
     const { stopped } = await runScheduler({
@@ -137,17 +155,34 @@ export class Crawler {
       },
       onSettled: (row) => this.opts.onProgress?.(++done, done + inFlight, row.url),
     });
-    if (!stopped) await this.store.finishCrawlRun(run.id, this.now());
+    const unreachable = [...ctx.unreachable].map(([host, reason]) => ({ host, reason }));
+    return this.finish(run, entries, counters, touched, { stopped, counters: null, unreachable });
+  }
+
+  private async finish(
+    run: { id: number; resumed: boolean },
+    entries: Map<string, string[]>,
+    counters: StepCounters,
+    touched: Set<number>,
+    r: { stopped: boolean; counters: StepCounters | null; unreachable: Array<{ host: string; reason: string }> },
+  ): Promise<CrawlSummary> {
+    if (r.counters) {
+      // Fleet mode: the workers' counts (the seed's found URLs are this process's).
+      for (const k of Object.keys(counters) as Array<keyof StepCounters>) counters[k] += r.counters[k];
+      // Reports the workers saved, wherever they ran, get their rules run once here.
+      for (const id of await this.store.uncheckedReports()) touched.add(id);
+    }
+    if (!r.stopped) await this.store.finishCrawlRun(run.id, this.now());
     const health = await this.judgeSources(run.id, entries);
     const sync = await recheck(this.store, touched, this.now());
     return {
       ...counters,
       run: run.id,
       resumed: run.resumed,
-      complete: !stopped,
+      complete: !r.stopped,
       reviewOpened: sync.opened + sync.reopened,
       ...health,
-      unreachableHosts: [...ctx.unreachable].map(([host, reason]) => ({ host, reason })),
+      unreachableHosts: r.unreachable,
     };
   }
 

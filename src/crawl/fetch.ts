@@ -54,7 +54,8 @@ export interface FetchResult {
 /** Called before every request (politeness) and after every response (latency for the throttle). */
 export interface RequestHooks {
   before(url: string): Promise<void>;
-  after(url: string, latencyMs: number, failed: boolean): void;
+  /** `retryAfterMs`: the server's Retry-After, when it sent one (a fleet shares it through the store). */
+  after(url: string, latencyMs: number, failed: boolean, retryAfterMs?: number | null): void;
 }
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -205,12 +206,10 @@ export class Fetcher {
       }
       if (r.statusCode !== 200) {
         await r.body.dump();
-        hooks.after(url, performance.now() - t0, r.statusCode >= 400);
+        const retryAfter = retryAfterMs(header(r.headers, 'retry-after'));
+        hooks.after(url, performance.now() - t0, r.statusCode >= 400, retryAfter);
         if (r.statusCode >= 400) res.error = `HTTP ${r.statusCode}`;
-        return {
-          retryable: RETRY_STATUS.has(r.statusCode),
-          retryAfter: retryAfterMs(header(r.headers, 'retry-after')),
-        };
+        return { retryable: RETRY_STATUS.has(r.statusCode), retryAfter };
       }
       const declared = Number(header(r.headers, 'content-length') ?? NaN);
       if (declared > this.opts.maxBytes) {

@@ -51,11 +51,22 @@ export class HostThrottle {
   /** AutoThrottle: move halfway towards latency / target concurrency; never faster after an error. */
   after(latencyMs: number, failed: boolean): void {
     this.last = Date.now();
-    const target = latencyMs / this.opts.targetConcurrency;
-    let next = (this.delay + target) / 2;
-    if (failed) next = Math.max(next, this.delay);
-    this.delay = Math.min(this.opts.maxDelayMs, Math.max(this.floor, next));
+    this.delay = autoThrottle(this.opts, this.delay, this.floor, latencyMs, failed);
   }
+}
+
+/** AutoThrottle's next delay from the current one, never below `floor` (Crawl-delay) nor above the max. */
+export function autoThrottle(
+  opts: ThrottleOptions,
+  delay: number,
+  floor: number,
+  latencyMs: number,
+  failed: boolean,
+): number {
+  const target = latencyMs / opts.targetConcurrency;
+  let next = (delay + target) / 2;
+  if (failed) next = Math.max(next, delay);
+  return Math.min(opts.maxDelayMs, Math.max(floor, next));
 }
 
 /**
@@ -68,7 +79,7 @@ export interface HostPoliteness {
   /** Called before every request: waits until the host may be asked. */
   before(host: string): Promise<void>;
   /** Called after every response (or failure): the latency feeds AutoThrottle. */
-  after(host: string, latencyMs: number, failed: boolean): void;
+  after(host: string, latencyMs: number, failed: boolean, retryAfterMs?: number | null): void;
   /** robots.txt Crawl-delay, in milliseconds. */
   setCrawlDelay(host: string, ms: number): void;
 }

@@ -53,6 +53,8 @@ export interface StepContext {
   touched: Set<number>;
   /** robots.txt per host, fetched once per run. */
   robots: Map<string, Promise<RobotsVerdict>>;
+  /** Fleet mode: robots.txt kept in the store per host and run, so no other worker fetches it again. */
+  robotsStore?: Pick<Store, 'cachedRobots' | 'cacheRobots'>;
   /** Hosts whose robots.txt could not be read, and why. */
   unreachable: Map<string, string>;
   /** Final URLs, and content hashes per folder, handled in this run (duplicates are recorded, not re-processed). */
@@ -65,7 +67,7 @@ const hooksFor = (ctx: StepContext, host: string): RequestHooks => ({
     ctx.counters.requests++;
     return ctx.politeness.before(host);
   },
-  after: (_url, ms, failed) => ctx.politeness.after(host, ms, failed),
+  after: (_url, ms, failed, retryAfterMs) => ctx.politeness.after(host, ms, failed, retryAfterMs),
 });
 
 function robotsFor(ctx: StepContext, row: FrontierRow): Promise<RobotsVerdict> {
@@ -73,9 +75,27 @@ function robotsFor(ctx: StepContext, row: FrontierRow): Promise<RobotsVerdict> {
   if (!p) {
     p = (async (): Promise<RobotsVerdict> => {
       const origin = new URL(row.url).origin;
-      const r = await ctx.fetcher.fetch(`${origin}/robots.txt`, {}, hooksFor(ctx, row.host));
-      if (r.status === 200 && r.body) {
-        const robots = robotsParser(`${origin}/robots.txt`, decodeBytes(r.body, { html: false }).text);
+      let r: { status: number; text: string | null; error: string | null } | null = null;
+      const cached = await ctx.robotsStore?.cachedRobots(row.host, ctx.runId);
+      if (cached) r = { status: cached.status, text: cached.body, error: cached.error };
+      else {
+        const got = await ctx.fetcher.fetch(`${origin}/robots.txt`, {}, hooksFor(ctx, row.host));
+        const text = got.status === 200 && got.body ? decodeBytes(got.body, { html: false }).text : null;
+        r = { status: got.status, text, error: got.error };
+        if (ctx.robotsStore) {
+          const kept = await ctx.robotsStore.cacheRobots({
+            host: row.host,
+            run_id: ctx.runId,
+            status: r.status,
+            body: text,
+            error: r.error,
+            fetched_at: ctx.now(),
+          });
+          r = { status: kept.status, text: kept.body, error: kept.error };
+        }
+      }
+      if (r.status === 200 && r.text !== null) {
+        const robots = robotsParser(`${origin}/robots.txt`, r.text);
         const ua = ctx.fetcher.opts.userAgent;
         const delay = robots.getCrawlDelay(ua) ?? robots.getCrawlDelay('*');
         if (delay) ctx.politeness.setCrawlDelay(row.host, delay * 1000);

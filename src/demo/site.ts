@@ -24,11 +24,15 @@ export interface SiteOptions {
   /** Extra routes, checked first: return true when handled. */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
   column?: string;
+  /** The loopback address to listen on (default 127.0.0.1; on Linux all of 127.0.0.0/8 binds). */
+  host?: string;
 }
 
 export interface RequestRecord {
   path: string;
   at: number;
+  /** When the response was finished (the request is in flight from `at` to `doneAt`). */
+  doneAt?: number;
   ifNoneMatch: string | null;
   ifModifiedSince: string | null;
   userAgent: string | null;
@@ -114,12 +118,22 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    requests.push({
+    const record: RequestRecord = {
       path: url.pathname + url.search,
       at: Date.now(),
       ifNoneMatch: (req.headers['if-none-match'] as string) ?? null,
       ifModifiedSince: (req.headers['if-modified-since'] as string) ?? null,
       userAgent: req.headers['user-agent'] ?? null,
+    };
+    requests.push(record);
+    // Taken as the response is handed over (a client cannot have it earlier), or when the client left.
+    const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+    res.end = ((...a: unknown[]) => {
+      record.doneAt ??= Date.now();
+      return end(...a);
+    }) as typeof res.end;
+    res.on('close', () => {
+      record.doneAt ??= Date.now();
     });
     const delay = opts.latency?.(url.pathname) ?? 0;
     if (delay) await new Promise((r) => setTimeout(r, delay));
@@ -152,8 +166,9 @@ export async function startSite(opts: SiteOptions): Promise<Site> {
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>404</h1>');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const origin = `http://${host}:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     entry: `${origin}${column}index.html`,

@@ -24,11 +24,23 @@ export interface ExtractJob {
   nameHint?: string | null;
 }
 
+/**
+ * Crawl one host's due URLs in one crawl run, one at a time, politely (the fleet crawl's unit of
+ * work: one job per host, so no queue order can leave a worker waiting behind a busy host).
+ */
+export interface HostJob {
+  host: string;
+  runId: number;
+}
+
 export interface JobData {
   fetch: FetchJob;
   extract: ExtractJob;
+  'crawl-host': HostJob;
 }
-export type JobKind = keyof JobData;
+export type QueueName = keyof JobData;
+/** The kinds of work a worker can be asked for (`--kinds`): fetch workers take crawl-host jobs. */
+export type JobKind = 'fetch' | 'extract';
 export const JOB_KINDS: JobKind[] = ['fetch', 'extract'];
 
 export interface QueueOptions {
@@ -79,10 +91,12 @@ export class FleetQueue {
     const q = new FleetQueue(boss, opts);
     await q.ensureQueue('fetch', { policy: 'singleton', expireInSeconds: opts.fetchExpireSeconds });
     await q.ensureQueue('extract', { policy: 'standard', expireInSeconds: opts.extractExpireSeconds });
+    // Standard: a host job's exclusivity comes from its lock in the store, not from the queue.
+    await q.ensureQueue('crawl-host', { policy: 'standard', expireInSeconds: opts.fetchExpireSeconds });
     return q;
   }
 
-  private async ensureQueue(name: JobKind, o: { policy: PgBoss.QueuePolicy; expireInSeconds: number }) {
+  private async ensureQueue(name: QueueName, o: { policy: PgBoss.QueuePolicy; expireInSeconds: number }) {
     const options = {
       ...o,
       name,
@@ -103,6 +117,11 @@ export class FleetQueue {
     if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'fetch', data, singletonKey: data.host })));
   }
 
+  /** Enqueue host jobs of a crawl run in one insert. */
+  async enqueueHosts(jobs: HostJob[]): Promise<void> {
+    if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'crawl-host', data })));
+  }
+
   /** Enqueue extract jobs in one insert. */
   async enqueueExtract(jobs: ExtractJob[]): Promise<void> {
     if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'extract', data })));
@@ -113,7 +132,7 @@ export class FleetQueue {
    * that throws fails its job (retried up to the retry limit); one that never returns has its job
    * expired and retried elsewhere.
    */
-  async work<K extends JobKind>(
+  async work<K extends QueueName>(
     kind: K,
     concurrency: number,
     handler: (data: JobData[K], job: JobInfo) => Promise<void>,
@@ -129,11 +148,11 @@ export class FleetQueue {
   }
 
   /** Jobs not yet finished (created, retry or active). */
-  async pending(kind: JobKind): Promise<number> {
+  async pending(kind: QueueName): Promise<number> {
     return this.boss.getQueueSize(kind, { before: 'completed' });
   }
 
-  async job(kind: JobKind, id: string): Promise<{ state: string; retryCount: number } | null> {
+  async job(kind: QueueName, id: string): Promise<{ state: string; retryCount: number } | null> {
     const j = await this.boss.getJobById(kind, id, { includeArchive: true });
     return j ? { state: j.state, retryCount: j.retryCount } : null;
   }

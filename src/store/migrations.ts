@@ -358,6 +358,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0650_fleet_crawl': {
+      // Fleet crawl: a host's shared delay (AutoThrottle's current value and robots.txt Crawl-delay)
+      // beside its lease; robots.txt fetched once per host per crawl run; a run's sources and
+      // options, so workers on other machines crawl with the coordinator's registry.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('host_lease').addColumn('delay_ms', 'integer').execute();
+        await db.schema.alterTable('host_lease').addColumn('crawl_delay_ms', 'integer').execute();
+        await db.schema
+          .createTable('host_robots')
+          .addColumn('host', 'text', (c) => c.notNull())
+          .addColumn('run_id', 'integer', (c) => c.notNull())
+          .addColumn('status', 'integer', (c) => c.notNull())
+          .addColumn('body', 'text')
+          .addColumn('error', 'text')
+          .addColumn('fetched_at', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('host_robots_pk', ['host', 'run_id'])
+          .execute();
+        await db.schema
+          .createTable('crawl_run_config')
+          .addColumn('run_id', 'integer', (c) => c.primaryKey())
+          .addColumn('sources', 'text', (c) => c.notNull())
+          .addColumn('options', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0651_schedule_ticks': {
+      // One row per schedule tick: of several schedulers on one store, the one that inserts it runs the tick.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('schedule_ticks')
+          .addColumn('tick', 'text', (c) => c.primaryKey())
+          .addColumn('claimed_by', 'text', (c) => c.notNull())
+          .addColumn('claimed_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

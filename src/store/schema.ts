@@ -240,6 +240,34 @@ export interface HostLeaseTable {
   holder: string | null;
   /** the holder's claim lapses at this time (a worker killed mid-request frees its host) */
   lease_until: string | null;
+  /** the host's current delay (AutoThrottle), shared by the fleet (0650) */
+  delay_ms: number | null;
+  /** robots.txt Crawl-delay, the delay's floor (0650) */
+  crawl_delay_ms: number | null;
+}
+
+/** robots.txt as fetched once per host and crawl run (0650); status 0 = unreachable (network). */
+export interface HostRobotsTable {
+  host: string;
+  run_id: number;
+  status: number;
+  body: string | null;
+  error: string | null;
+  fetched_at: string;
+}
+
+/** A schedule tick (its cron time, ISO, with the schedule's expression) and the scheduler that ran it (0651). */
+export interface ScheduleTicksTable {
+  tick: string;
+  claimed_by: string;
+  claimed_at: string;
+}
+
+/** A crawl run's registry and options as JSON, for workers on other machines (0650). */
+export interface CrawlRunConfigTable {
+  run_id: number;
+  sources: string;
+  options: string;
 }
 
 export interface Database {
@@ -262,6 +290,9 @@ export interface Database {
   sources: SourcesTable;
   store_locks: StoreLocksTable;
   host_lease: HostLeaseTable;
+  host_robots: HostRobotsTable;
+  crawl_run_config: CrawlRunConfigTable;
+  schedule_ticks: ScheduleTicksTable;
   document_failures: DocumentFailuresTable;
 }
 

@@ -674,6 +674,147 @@ export class Store {
     return !!row;
   }
 
+  /** A host's shared delay: AutoThrottle's current value and its robots.txt Crawl-delay (ms). */
+  async hostDelay(host: string): Promise<{ delayMs: number | null; crawlDelayMs: number | null }> {
+    const r = await this.db
+      .selectFrom('host_lease')
+      .select(['delay_ms', 'crawl_delay_ms'])
+      .where('host', '=', host)
+      .executeTakeFirst();
+    return { delayMs: r?.delay_ms ?? null, crawlDelayMs: r?.crawl_delay_ms ?? null };
+  }
+
+  /** releaseHost that also stores the host's new delay; false when the lease was no longer ours. */
+  async releaseHostWithDelay(host: string, holder: string, nextAllowedAt: Date, delayMs: number): Promise<boolean> {
+    const row = await this.db
+      .updateTable('host_lease')
+      .set({ holder: null, lease_until: null, next_allowed_at: nextAllowedAt.toISOString(), delay_ms: delayMs })
+      .where('host', '=', host)
+      .where('holder', '=', holder)
+      .returning('host')
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  /**
+   * Record a host's robots.txt Crawl-delay (ms) for the whole fleet; its next request is not
+   * allowed before `notBefore` (the end of the last response + the Crawl-delay).
+   */
+  async setHostCrawlDelay(host: string, ms: number, notBefore: Date): Promise<void> {
+    const at = notBefore.toISOString();
+    await this.db
+      .insertInto('host_lease')
+      .values({ host, next_allowed_at: at, holder: null, lease_until: null, crawl_delay_ms: ms })
+      .onConflict((oc) => oc.column('host').doUpdateSet({ crawl_delay_ms: ms }))
+      .execute();
+    await this.db
+      .updateTable('host_lease')
+      .set({ next_allowed_at: at })
+      .where('host', '=', host)
+      .where('next_allowed_at', '<', at)
+      .execute();
+  }
+
+  /** robots.txt of a host as fetched in this crawl run, if it was. */
+  async cachedRobots(host: string, runId: number): Promise<Selectable<Database['host_robots']> | null> {
+    return (
+      (await this.db
+        .selectFrom('host_robots')
+        .selectAll()
+        .where('host', '=', host)
+        .where('run_id', '=', runId)
+        .executeTakeFirst()) ?? null
+    );
+  }
+
+  /** Keep a host's robots.txt for this run; the first stored copy wins (returned). */
+  async cacheRobots(r: Selectable<Database['host_robots']>): Promise<Selectable<Database['host_robots']>> {
+    await this.db
+      .insertInto('host_robots')
+      .values(r)
+      .onConflict((oc) => oc.columns(['host', 'run_id']).doNothing())
+      .execute();
+    return (await this.cachedRobots(r.host, r.run_id)) ?? r;
+  }
+
+  /** Hosts whose robots.txt could not be reached in this run (5xx or network), and why. */
+  async unreachableRobots(runId: number): Promise<Array<{ host: string; reason: string }>> {
+    const rows = await this.db
+      .selectFrom('host_robots')
+      .select(['host', 'status', 'error'])
+      .where('run_id', '=', runId)
+      .where((eb) => eb.or([eb('status', '>=', 500), eb('status', '=', 0)]))
+      .orderBy('host')
+      .execute();
+    return rows.map((r) => ({ host: r.host, reason: r.error ?? `HTTP ${r.status}` }));
+  }
+
+  async saveCrawlRunConfig(runId: number, sources: string, options: string): Promise<void> {
+    await this.db
+      .insertInto('crawl_run_config')
+      .values({ run_id: runId, sources, options })
+      .onConflict((oc) => oc.column('run_id').doUpdateSet({ sources, options }))
+      .execute();
+  }
+
+  async crawlRunConfig(runId: number): Promise<{ sources: string; options: string } | null> {
+    return (
+      (await this.db
+        .selectFrom('crawl_run_config')
+        .select(['sources', 'options'])
+        .where('run_id', '=', runId)
+        .executeTakeFirst()) ?? null
+    );
+  }
+
+  /** Claim a schedule tick for this scheduler: true for exactly one claimer of each tick. */
+  async claimTick(tick: string, holder: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .insertInto('schedule_ticks')
+      .values({ tick, claimed_by: holder, claimed_at: at })
+      .onConflict((oc) => oc.column('tick').doNothing())
+      .executeTakeFirst();
+    return (r.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  /** Rows in the tables a crawl writes (to show that retried work added nothing twice). */
+  async rowCounts(): Promise<Record<'documents' | 'runs' | 'reports' | 'findings' | 'review_items', number>> {
+    const count = async (t: 'documents' | 'runs' | 'reports' | 'findings' | 'review_items') =>
+      Number(
+        (
+          await this.db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      documents: await count('documents'),
+      runs: await count('runs'),
+      reports: await count('reports'),
+      findings: await count('findings'),
+      review_items: await count('review_items'),
+    };
+  }
+
+  /** Fetch-log lines of one crawl run by outcome, and how many got an HTTP answer. */
+  async runOutcomes(runId: number): Promise<{ outcomes: Map<string, number>; answered: number }> {
+    const rows = await this.db
+      .selectFrom('fetch_log')
+      .select([
+        'outcome',
+        (eb) => eb.fn.countAll<number | string>().as('n'),
+        (eb) => eb.fn.count<number | string>('status').as('answered'),
+      ])
+      .where('run_id', '=', runId)
+      .groupBy('outcome')
+      .execute();
+    return {
+      outcomes: new Map(rows.map((r) => [r.outcome, Number(r.n)])),
+      answered: rows.reduce((a, r) => a + Number(r.answered), 0),
+    };
+  }
+
   /**
    * The bodies a government's aggregate report covers (R-1), as the agency names their reports for
    * `year` are keyed under. From the body identities' parent links (departments of this government;

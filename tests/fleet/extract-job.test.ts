@@ -71,7 +71,7 @@ describe.skipIf(!pgOk)('nianbao worker', () => {
   it('refuses an SQLite store and job kinds it cannot work, in one line', async () => {
     for (const [args, msg] of [
       [['--db', 'output/n.db'], '--db must be a postgres:// URL'],
-      [['--db', 'postgres://u@127.0.0.1:1/x', '--kinds', 'fetch'], '--kinds: fetch workers are not available yet'],
+      [['--db', 'postgres://u@127.0.0.1:1/x', '--kinds', 'fetch,ocr'], '--kinds: unknown job kind ocr'],
       [['--db', 'postgres://u@127.0.0.1:1/x', '--concurrency', '0'], '--concurrency must be a whole number'],
     ] as const) {
       const err = await exec(process.execPath, [BIN, 'worker', ...args]).catch((e) => e);

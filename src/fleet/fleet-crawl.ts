@@ -1,0 +1,102 @@
+// The fleet crawl's coordinator side (`nianbao crawl --db postgres://… --workers N`): the run's
+// registry and options go into the store, one `crawl-host` job per host with due URLs goes into the
+// queue, N local job slots (and any `nianbao worker --kinds fetch` elsewhere) work them, and a sweep
+// re-queues hosts left without a job (links that named a new host, a job that ended while another
+// was adding URLs) until no URL of the run is due.
+import type { CrawlDriver } from '../crawl/crawl.ts';
+import type { Source } from '../crawl/registry.ts';
+import type { StepCounters } from '../crawl/step.ts';
+import { LIMITS } from '../settings.ts';
+import type { Store } from '../store/store.ts';
+import { type FleetRunOptions, HostCrawler, type HostCrawlerOptions, zeroCounters } from './crawl-host.ts';
+import type { FleetQueue } from './queue.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Take `crawl-host` jobs from the queue, `concurrency` hosts at a time in this process. */
+export async function workHosts(
+  store: Store,
+  queue: FleetQueue,
+  concurrency: number,
+  opts: HostCrawlerOptions = {},
+): Promise<HostCrawler> {
+  const crawler = new HostCrawler(store, opts);
+  await queue.work('crawl-host', concurrency, async (job) => {
+    await crawler.crawlHost(job, (j) => queue.enqueueHosts([j]));
+  });
+  return crawler;
+}
+
+export interface FleetDriverOptions {
+  run: FleetRunOptions;
+  /** Host jobs worked in this process at once (0: only other workers crawl). */
+  workers: number;
+  hostCrawler?: HostCrawlerOptions;
+  sweepMs?: number;
+  /** Sweeps in a row that find due URLs but no progress before the run is left incomplete. */
+  maxIdleSweeps?: number;
+  onProgress?: (done: number, due: number) => void;
+}
+
+export class FleetDriver implements CrawlDriver {
+  private local: HostCrawler | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly queue: FleetQueue,
+    private readonly o: FleetDriverOptions,
+  ) {}
+
+  async run(runId: number, sources: Source[]) {
+    await this.store.saveCrawlRunConfig(runId, JSON.stringify(sources), JSON.stringify(this.o.run));
+    if (this.o.workers > 0) this.local = await workHosts(this.store, this.queue, this.o.workers, this.o.hostCrawler);
+    let last = -1;
+    let idle = 0;
+    let stopped = false;
+    await this.queue.enqueueHosts((await this.store.dueHosts(runId)).map((host) => ({ host, runId })));
+    for (;;) {
+      await sleep(this.o.sweepMs ?? LIMITS.fleet.sweepMs);
+      const { outcomes } = await this.store.runOutcomes(runId);
+      const done = [...outcomes.values()].reduce((a, b) => a + b, 0);
+      if ((await this.queue.pending('crawl-host')) > 0) {
+        this.o.onProgress?.(done, done);
+        continue;
+      }
+      const due = await this.store.dueHosts(runId);
+      if (!due.length) break;
+      // A URL whose outcome can never be recorded must not keep the crawl going forever.
+      idle = done === last ? idle + 1 : 0;
+      last = done;
+      if (idle >= (this.o.maxIdleSweeps ?? 3)) {
+        stopped = true;
+        break;
+      }
+      await this.queue.enqueueHosts(due.map((host) => ({ host, runId })));
+    }
+    return { stopped, counters: await this.counters(runId), unreachable: await this.store.unreachableRobots(runId) };
+  }
+
+  async close(): Promise<void> {
+    await this.local?.close();
+  }
+
+  /** Outcomes from the store's fetch log (every worker's); requests and new reports: this process's. */
+  private async counters(runId: number): Promise<StepCounters> {
+    const { outcomes, answered } = await this.store.runOutcomes(runId);
+    const n = (k: string) => outcomes.get(k) ?? 0;
+    const local = this.local?.counters.get(runId) ?? zeroCounters();
+    return {
+      found: local.found,
+      fetched: answered,
+      unchanged: n('unchanged') + n('not_modified'),
+      changed: n('changed'),
+      withdrawn: local.withdrawn,
+      failed: n('failed'),
+      skipped: n('skipped'),
+      duplicates: n('duplicate'),
+      newReports: local.newReports,
+      requests: local.requests,
+      ingestFailed: n('ingest_failed'),
+    };
+  }
+}
