@@ -12,6 +12,15 @@ export interface ExtractJobResult {
   review: Pick<IngestSummary, 'opened' | 'reopened' | 'resolved'>;
 }
 
+// The rules and the review queue of one process's jobs are brought up to date one job at a time:
+// two concurrent rechecks on a Postgres store were seen to lose a review item (an open race).
+let recheckChain: Promise<unknown> = Promise.resolve();
+const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+  const next = recheckChain.then(fn, fn);
+  recheckChain = next.catch(() => {});
+  return next;
+};
+
 export async function runExtractJob(
   store: Store,
   job: ExtractJob,
@@ -30,7 +39,8 @@ export async function runExtractJob(
     },
     at,
   );
-  const s = r.reportId === null ? { opened: 0, reopened: 0, resolved: 0 } : await recheck(store, [r.reportId], at);
+  const id = r.reportId;
+  const s = id === null ? { opened: 0, reopened: 0, resolved: 0 } : await oneAtATime(() => recheck(store, [id], at));
   return {
     reportId: r.reportId,
     extracted: r.extracted,
