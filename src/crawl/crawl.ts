@@ -10,7 +10,7 @@ import { DEFAULT_THROTTLE, type HostPoliteness, LocalPoliteness, type ThrottleOp
 import type { Source } from './registry.ts';
 import { runScheduler } from './scheduler.ts';
 import type { Resolver } from './ssrf.ts';
-import { crawlStep, type StepContext, type StepCounters } from './step.ts';
+import { crawlStep, type StepContext, type StepCounters, zeroCounters } from './step.ts';
 import { normalizeUrl } from './url.ts';
 
 export interface CrawlOptions {
@@ -91,19 +91,7 @@ export class Crawler {
 
   async run(): Promise<CrawlSummary> {
     const run = await this.store.openCrawlRun([...this.sources.keys()], this.now());
-    const counters: StepCounters = {
-      found: 0,
-      fetched: 0,
-      unchanged: 0,
-      changed: 0,
-      withdrawn: 0,
-      failed: 0,
-      skipped: 0,
-      duplicates: 0,
-      newReports: 0,
-      requests: 0,
-      ingestFailed: 0,
-    };
+    const counters = zeroCounters();
     const entries = await this.seed(counters);
     // Reports saved by a crawl that was killed before its rules ran are checked this time.
     const touched = new Set(await this.store.uncheckedReports());

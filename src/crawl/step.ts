@@ -37,6 +37,21 @@ export interface StepCounters {
   ingestFailed: number;
 }
 
+/** Counters at zero, for a new run or a host job. */
+export const zeroCounters = (): StepCounters => ({
+  found: 0,
+  fetched: 0,
+  unchanged: 0,
+  changed: 0,
+  withdrawn: 0,
+  failed: 0,
+  skipped: 0,
+  duplicates: 0,
+  newReports: 0,
+  requests: 0,
+  ingestFailed: 0,
+});
+
 /** Everything one step needs; shared by the steps of one crawl run. */
 export interface StepContext {
   store: Store;

@@ -11,7 +11,7 @@ import { lockStore, type StoreLock, StoreLockedError } from '../crawl/lock.ts';
 import { DEFAULT_THROTTLE, type ThrottleOptions } from '../crawl/politeness.ts';
 import { Source } from '../crawl/registry.ts';
 import type { Resolver } from '../crawl/ssrf.ts';
-import { crawlStep, type StepContext, type StepCounters } from '../crawl/step.ts';
+import { crawlStep, type StepContext, type StepCounters, zeroCounters } from '../crawl/step.ts';
 import { LIMITS } from '../settings.ts';
 import type { Store } from '../store/store.ts';
 import type { HostJob } from './queue.ts';
@@ -36,20 +36,6 @@ export interface HostCrawlerOptions extends StorePolitenessOptions {
   /** Called before each URL a job crawls (progress, tests). */
   onStep?: (host: string, url: string) => void;
 }
-
-export const zeroCounters = (): StepCounters => ({
-  found: 0,
-  fetched: 0,
-  unchanged: 0,
-  changed: 0,
-  withdrawn: 0,
-  failed: 0,
-  skipped: 0,
-  duplicates: 0,
-  newReports: 0,
-  requests: 0,
-  ingestFailed: 0,
-});
 
 interface RunContext {
   ctx: StepContext;

@@ -5,10 +5,10 @@
 // was adding URLs) until no URL of the run is due.
 import type { CrawlDriver } from '../crawl/crawl.ts';
 import type { Source } from '../crawl/registry.ts';
-import type { StepCounters } from '../crawl/step.ts';
+import { type StepCounters, zeroCounters } from '../crawl/step.ts';
 import { LIMITS } from '../settings.ts';
 import type { Store } from '../store/store.ts';
-import { type FleetRunOptions, HostCrawler, type HostCrawlerOptions, zeroCounters } from './crawl-host.ts';
+import { type FleetRunOptions, HostCrawler, type HostCrawlerOptions } from './crawl-host.ts';
 import type { FleetQueue } from './queue.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
