@@ -108,6 +108,11 @@ export const LIMITS = {
     sweepMs: 1000,
     /** A host claimed for a request is freed after this even if its holder dies. */
     hostLeaseMs: 120_000,
+    /**
+     * Connections a Postgres store keeps apart for named locks (Store.exclusive): a process waiting
+     * for a lock holds one of these, never one its lock holder needs for queries.
+     */
+    lockConnections: 4,
   },
   /**
    * What reading and extracting one document may cost. It runs in a child process (src/isolate/):

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadRegistry, type Source } from '../crawl/registry.ts';
 import { log } from '../log.ts';
 import { type BodyRow, normalizeBodyName, type Store } from '../store/store.ts';
+import { BODIES_LOCK } from './edit.ts';
 import { inferBody } from './infer.ts';
 
 /** Registry facts about a body (corpora/*.json sources, or the store's `bodies` table from a crawl). */
@@ -120,9 +121,16 @@ export async function projectRegistry(dir = path.resolve(import.meta.dirname, '.
  * registry), then every report without a body is linked. Returns the reports of parent governments
  * (same year) of the linked reports, whose R-1 check may now have its subordinate reports.
  */
-export async function ensureBodies(
+export function ensureBodies(
   store: Store,
   opts: { at?: string; registry?: RegistryFact[]; reportIds?: Iterable<number> } = {},
+): Promise<number[]> {
+  return store.exclusive(BODIES_LOCK, () => linkBodies(store, opts));
+}
+
+async function linkBodies(
+  store: Store,
+  opts: { at?: string; registry?: RegistryFact[]; reportIds?: Iterable<number> },
 ): Promise<number[]> {
   const at = opts.at ?? new Date().toISOString();
   const facts: RegistryFact[] = [...(opts.registry ?? (await projectRegistry())), ...(await store.legacyBodies())];

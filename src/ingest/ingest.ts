@@ -67,6 +67,9 @@ const extractionOf = (bytes: Uint8Array, src: BytesSource, opts: ExtractOptions)
   return pool ? pool.extract(bytes, input) : extractBytes(bytes, input);
 };
 
+/** The lock commits take (see saveReading). */
+const COMMIT_LOCK = 'commit';
+
 /** The bytes are stored; their extraction (if this parser version has not done it) is under way. */
 interface Begun {
   isNewDocument: boolean;
@@ -120,8 +123,7 @@ async function beginIngest(
         });
         throw new Error(r.error);
       }
-      const reportId = await saveReading(store, r.record, src, at, parserVersion);
-      return { reportId, isNewDocument, extracted: true };
+      return { ...(await saveReading(store, r.record, src, at, parserVersion)), isNewDocument };
     },
   };
 }
@@ -137,7 +139,21 @@ async function saveReading(
   src: BytesSource,
   at: string,
   parserVersion: string,
-): Promise<number> {
+): Promise<{ reportId: number; extracted: boolean }> {
+  // One commit at a time across the store's processes: which report a reading joins depends on the
+  // reports and copies already stored, so two at once could both create the same report.
+  const r = await store.exclusive(COMMIT_LOCK, async () => {
+    // Another process committed a reading of these bytes meanwhile: it stands.
+    const done = await store.findRun(record.source.sha256, parserVersion);
+    if (done) return { reportId: done.report_id, extracted: false, affected: [] };
+    return { ...(await commitReading(store, record, src, at, parserVersion)), extracted: true };
+  });
+  // The reports that lost copies are checked again (an affected one resolves its review items).
+  for (const id of r.affected) await evaluateReport(store, id, at);
+  return { reportId: r.reportId, extracted: r.extracted };
+}
+
+async function commitReading(store: Store, record: ReportRecord, src: BytesSource, at: string, parserVersion: string) {
   const identity = await identify(store, record, src);
   const affected: number[] = [];
   const saved = await store.transaction(async (trx) => {
@@ -166,9 +182,7 @@ async function saveReading(
       }
     return saved;
   });
-  // The reports that lost copies are checked again (an affected one resolves its review items).
-  for (const id of affected) await evaluateReport(store, id, at);
-  return saved.reportId;
+  return { reportId: saved.reportId, affected };
 }
 
 /**

@@ -25,7 +25,15 @@ async function childrenOf(store: Store, report: ReportRow): Promise<ReportRecord
   return out;
 }
 
-export async function evaluateReport(store: Store, reportId: number, at: string): Promise<SyncResult> {
+/**
+ * Run the rules on a report and sync its review items. One evaluation of a report at a time across
+ * the store's processes: two at once would both read the items and both add or resolve them.
+ */
+export function evaluateReport(store: Store, reportId: number, at: string): Promise<SyncResult> {
+  return store.exclusive(`report:${reportId}`, () => evaluate(store, reportId, at));
+}
+
+async function evaluate(store: Store, reportId: number, at: string): Promise<SyncResult> {
   const report = await store.report(reportId);
   if (report && report.current_run_id === null) {
     // A report whose copies joined another: nothing of it stands any more.

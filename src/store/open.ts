@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely } from 'kysely';
 import { openSqliteDatabase, PostgresDdlPlugin, postgresDialect, StoreSqliteDialect } from './dialects.ts';
+import { PostgresLocks, ProcessLocks } from './named-locks.ts';
 import type { Database } from './schema.ts';
 import { Store } from './store.ts';
 
@@ -49,7 +50,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
   const db = new Kysely<Database>({ dialect: postgresDialect(url), plugins: [new PostgresDdlPlugin()] });
   try {
     if (opts.mustExist && !(await hasStoreTables(db))) throw new NoSuchStoreError(url);
-    return await Store.open(db, 'postgres');
+    return await Store.open(db, 'postgres', new PostgresLocks(url));
   } catch (e) {
     await db.destroy().catch(() => {});
     if (e instanceof NoSuchStoreError) throw e;
@@ -78,5 +79,5 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<Store> {
     await db.destroy();
     throw new NoSuchStoreError(file);
   }
-  return Store.open(db, 'sqlite');
+  return Store.open(db, 'sqlite', new ProcessLocks(memory ? `:memory:${Math.random()}` : path.resolve(file)));
 }

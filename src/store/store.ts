@@ -7,6 +7,7 @@ import { Kysely, Migrator, type Transaction } from 'kysely';
 import { openSqliteDatabase, StoreSqliteDialect } from './dialects.ts';
 import type { Cell, ReportRecord } from '../record.ts';
 import { InlineMigrations, type Dialect } from './migrations.ts';
+import { type NamedLocks, ProcessLocks } from './named-locks.ts';
 import type { Database, ReviewItemsTable, CorrectionsTable } from './schema.ts';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 
@@ -102,21 +103,27 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    private readonly locks: NamedLocks,
   ) {}
 
   /** An SQLite store file, created if missing (commands use `openStore`, which also takes URLs). */
   static async openSqlite(file: string = DEFAULT_DB): Promise<Store> {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    return Store.open(new Kysely<Database>({ dialect: new StoreSqliteDialect(openSqliteDatabase(file)) }), 'sqlite');
+    return Store.open(
+      new Kysely<Database>({ dialect: new StoreSqliteDialect(openSqliteDatabase(file)) }),
+      'sqlite',
+      new ProcessLocks(file === ':memory:' ? `:memory:${Math.random()}` : path.resolve(file)),
+    );
   }
 
   /** A store over a connected kysely instance: brought to the latest schema, closed on failure. */
-  static async open(db: Kysely<Database>, dialect: Dialect): Promise<Store> {
-    const store = new Store(db, dialect);
+  static async open(db: Kysely<Database>, dialect: Dialect, locks: NamedLocks): Promise<Store> {
+    const store = new Store(db, dialect, locks);
     try {
       await store.migrate();
     } catch (e) {
       await db.destroy();
+      await locks.close();
       throw e;
     }
     return store;
@@ -139,6 +146,15 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+    await this.locks.close();
+  }
+
+  /**
+   * Run `fn` while no other process (or caller in this one) using this store runs work under the
+   * same name: find-or-create steps that span several statements. Not re-entrant.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(name, fn);
   }
 
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -588,16 +604,18 @@ export class Store {
   }
 
   async listItems(f: ReviewFilter): Promise<ReviewItemRow[]> {
+    return this.itemsQuery(f).execute();
+  }
+
+  /** The query `listItems` runs (its plan is checked by the tests). */
+  itemsQuery(f: ReviewFilter) {
     let q = this.db.selectFrom('review_items').selectAll();
     const status = f.status ?? 'open';
     if (status !== 'all') q = q.where('status', '=', status);
     if (f.rule) q = q.where('rule', '=', f.rule);
     if (f.agency) q = q.where('agency', '=', f.agency);
     if (f.year !== undefined) q = q.where('report_year', '=', f.year);
-    return q
-      .orderBy('id')
-      .limit(f.limit ?? 100_000)
-      .execute();
+    return q.orderBy('id').limit(f.limit ?? 100_000);
   }
 
   /** Findings of a report that a cell takes part in, for exports. */
