@@ -24,9 +24,13 @@ export function tableColumns(table: 'table2' | 'table3' | 'table4'): ColumnSpec[
   return [...seen.values()];
 }
 
-/** What a column's cells hold (count, signed change, amount), from the templates. */
+/**
+ * What a column's cells hold (count, signed change, amount), read from the templates on every call
+ * (first version defining the key wins; a test holds the versions in agreement). Unknown keys are counts.
+ */
 export function columnKind(table: 'table2' | 'table3' | 'table4', col: string): ValueKind {
-  return tableColumns(table).find((c) => c.key === col)?.kind ?? 'count';
+  for (const t of TEMPLATES) for (const c of t[table].columns) if (c.key === col) return c.kind;
+  return 'count';
 }
 /** The printed label of a row in a version's template (the key itself when unknown). */
 export function printedLabel(version: string | null, table: 'table2' | 'table3' | 'table4', row: string): string {

@@ -4,7 +4,7 @@
 import { TEMPLATES, TABLE3_COLS, TABLE4_COLS } from '../../parsers/index.ts';
 import type { TableTemplate } from '../../parsers/index.ts';
 import type { Cell, FormatVersion, TableId } from '../record.ts';
-import type { Document } from '../read/document.ts';
+import type { Document, Origin, ParagraphBlock } from '../read/document.ts';
 import { normalizeLabel } from './normalize.ts';
 import { detectVersion } from './tables.ts';
 import { parseValue } from './value.ts';
@@ -15,15 +15,39 @@ export interface GluedReading {
   warnings: string[];
 }
 
-const SOURCE = (line: number | null): Cell['source'] => ({
-  page: null,
+/** A glued cell's provenance: the line (page, box) its digit run was printed on; no grid position. */
+const SOURCE = (o: Origin | null): Cell['source'] => ({
+  page: o?.page ?? null,
   table_index: null,
   row_index: null,
   col_index: null,
-  line,
-  bbox: null,
+  line: o?.line ?? null,
+  bbox: o?.bbox ?? null,
   resolved_by: 'glued_digits',
 });
+
+/** The paragraphs joined by "|" (normalised), and which paragraph an offset of that text falls in. */
+function joinParagraphs(paragraphs: ParagraphBlock[]): { text: string; originAt: (offset: number) => Origin | null } {
+  const texts = paragraphs.map((p) => normalizeLabel(p.text));
+  const starts: number[] = [];
+  let at = 0;
+  for (const t of texts) {
+    starts.push(at);
+    at += t.length + 1;
+  }
+  const originAt = (offset: number): Origin | null => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    if (hi < 0) return null;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return paragraphs[lo]!.origin;
+  };
+  return { text: texts.join('|'), originAt };
+}
 
 /** Every split of a digit string into `parts` numbers without leading zeros. */
 function* splits(digits: string, parts: number): Generator<string[]> {
@@ -76,6 +100,8 @@ const t3Sum = (n: number[]) => n.slice(0, 6).reduce((a, b) => a + b, 0) === n[6]
 interface Hit {
   key: string;
   digits: string;
+  /** Offset of the digit run in the joined text: where its provenance comes from. */
+  at: number;
 }
 
 /**
@@ -112,7 +138,7 @@ function rowRuns(text: string, rows: TableTemplate['rows'], from: number): Hit[]
     // "…00000002.其他法律…": the trailing digit is the next item's number (items run 1–8).
     if (/^[.、]/.test(after) && digits.length > 1) digits = digits.slice(0, -1);
     if (/^[.、]\D/.test(digits.slice(-1) + after) && digits.endsWith('.')) digits = digits.slice(0, -1);
-    hits.push({ key: row.key, digits });
+    hits.push({ key: row.key, digits, at: at + len + m.index + m[0].length - m[1]!.length });
     pos = at + len + m.index + m[0].length;
   }
   return hits;
@@ -121,16 +147,17 @@ function rowRuns(text: string, rows: TableTemplate['rows'], from: number): Hit[]
 export function readGlued(doc: Document, missing: TableId[]): GluedReading {
   const out: GluedReading = { cells: [], versions: {}, warnings: [] };
   const paragraphs = doc.blocks.flatMap((b) => (b.type === 'paragraph' ? [b] : []));
-  // Lines stay apart: a digit run never continues into the next paragraph.
-  const text = paragraphs.map((p) => normalizeLabel(p.text)).join('|');
-  const line = paragraphs.find((p) => /\d{6,}/.test(p.text))?.origin.line ?? null;
+  // Lines stay apart: a digit run never continues into the next paragraph, so the paragraph holding
+  // a run's first digit is the line every cell split from it was printed on.
+  const { text, originAt } = joinParagraphs(paragraphs);
   const end = text.search(/五、(?:存在|政府信息公开工作存在)/);
   const body = end > 0 ? text.slice(0, end) : text;
-  const put = (table: TableId, row: string, cols: readonly string[], nums: Array<number | string>) => {
+  const put = (table: TableId, row: string, cols: readonly string[], nums: Array<number | string>, at: number) => {
+    const origin = originAt(at);
     cols.forEach((col, i) => {
       const raw = String(nums[i]);
       const p = parseValue(raw);
-      out.cells.push({ table, row, col, raw, kind: p.kind, value: p.value, unit: p.unit, source: SOURCE(line) });
+      out.cells.push({ table, row, col, raw, kind: p.kind, value: p.value, unit: p.unit, source: SOURCE(origin) });
     });
   };
 
@@ -143,8 +170,9 @@ export function readGlued(doc: Document, missing: TableId[]): GluedReading {
       for (const h of rowRuns(body, tpl.rows, t2start)) {
         const cols = tpl.rows.find((r) => r.key === h.key)!.cols ?? [];
         // One column: the run is the value. One digit per column: certain. Otherwise no sum decides.
-        if (cols.length === 1) put('table2', h.key, cols, [h.digits]);
-        else if (h.digits.length === cols.length && !h.digits.includes('.')) put('table2', h.key, cols, [...h.digits]);
+        if (cols.length === 1) put('table2', h.key, cols, [h.digits], h.at);
+        else if (h.digits.length === cols.length && !h.digits.includes('.'))
+          put('table2', h.key, cols, [...h.digits], h.at);
         else continue;
         n++;
       }
@@ -159,18 +187,20 @@ export function readGlued(doc: Document, missing: TableId[]): GluedReading {
     for (const h of rowRuns(body, tpl.rows, t3start - 4)) {
       const nums = uniqueSplit(h.digits, TABLE3_COLS.length, t3Sum);
       if (!nums) continue;
-      put('table3', h.key, TABLE3_COLS, nums);
+      put('table3', h.key, TABLE3_COLS, nums, h.at);
       n++;
     }
     if (n) out.versions.table3 = v;
   }
   const t4start = body.indexOf('行政复议', Math.max(0, t3start));
   if (missing.includes('table4') && t4start >= 0) {
-    const m = /尚未审结总计(\d{15,})/.exec(body.slice(t4start).replace(/(尚未审结总计)+/g, '尚未审结总计'));
+    // The header may be printed more than once before the digits ("尚未审结总计尚未审结总计…").
+    const m = /(?:尚未审结总计)+(\d{15,})/.exec(body.slice(t4start));
     const nums = m && !/^[-—－/无]/.test(body.slice(t4start).split(m[1]!)[1] ?? '') ? uniqueGroups(m[1]!, 3) : null;
-    if (nums) {
+    if (m && nums) {
+      const at = t4start + m.index + m[0].length - m[1]!.length;
       (['review', 'litigation_direct', 'litigation_after_review'] as const).forEach((row, i) =>
-        put('table4', row, TABLE4_COLS, nums.slice(i * 5, i * 5 + 5)),
+        put('table4', row, TABLE4_COLS, nums.slice(i * 5, i * 5 + 5), at),
       );
       out.versions.table4 = out.versions.table3 ?? out.versions.table2 ?? 'v2021';
     }

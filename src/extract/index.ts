@@ -2,6 +2,7 @@
 import { PARSER_VERSION, printedLabel, TEMPLATES, versionForYear } from '../../parsers/index.ts';
 import type { Document } from '../read/document.ts';
 import { ReportRecord, TABLES, type Finding, type Media, type TableId } from '../record.ts';
+import { extractionFinding } from '../rules/extraction.ts';
 import { hardFindings } from '../rules/hard.ts';
 import { extractMetadata } from './metadata.ts';
 import { extractNarrative } from './narrative.ts';
@@ -94,17 +95,12 @@ function damage(r: TableReading, warnings: string[]): { reading: TableReading; f
   return {
     reading: r,
     findings: [
-      {
+      extractionFinding({
         rule: 'E-ROW',
-        level: 'hard',
-        status: 'not_assessable',
         cells,
-        left: null,
-        right: null,
-        delta: null,
         blame: 'extraction',
         message: `${r.table} 有 ${r.dropped.length} 行的数值个数与表格列数不符，未读取：${named}；本表其余数值需人工核对`,
-      },
+      }),
     ],
   };
 }
@@ -128,17 +124,11 @@ function scannedRecord(
     },
     cells: [],
     findings: [
-      {
+      extractionFinding({
         rule: 'E-SCAN',
-        level: 'hard',
-        status: 'not_assessable',
-        cells: [],
-        left: null,
-        right: null,
-        delta: null,
         blame: 'extraction',
         message: '文件没有可用的文字层（扫描件或图片），未能进行OCR识别，三张表格均未读取，需人工处理',
-      },
+      }),
       ...missing.map(missingFinding),
     ],
     warnings: doc.warnings,
@@ -154,17 +144,12 @@ function ocrFindings(cells: ReportRecord['cells']): Finding[] {
     if (!ocr.length) return [];
     const low = ocr.filter((c) => (c.source.confidence ?? 0) < 0.8).length;
     return [
-      {
+      extractionFinding({
         rule: 'E-OCR',
-        level: 'hard' as const,
-        status: 'not_assessable' as const,
         cells: ocr.map((c) => [c.table, c.row, c.col] as [TableId, string, string]),
-        left: null,
-        right: null,
-        delta: null,
-        blame: 'extraction' as const,
+        blame: 'extraction',
         message: `${t}：${ocr.length}个单元格由OCR识别（${low}个置信度低于80%），须人工对照原件核对`,
-      },
+      }),
     ];
   });
 }
@@ -188,17 +173,14 @@ function provenJoins(cells: ReportRecord['cells'], findings: Finding[], warnings
       );
       c.kind = 'text';
       c.value = null;
-      out.push({
-        rule: 'E-JOIN',
-        level: 'hard',
-        status: 'not_assessable',
-        cells: [ref],
-        left: null,
-        right: null,
-        delta: null,
-        blame: 'extraction',
-        message: `「${c.raw}」数字间有空隙，表二无勾稽关系可证明，未按数字读取`,
-      });
+      out.push(
+        extractionFinding({
+          rule: 'E-JOIN',
+          cells: [ref],
+          blame: 'extraction',
+          message: `「${c.raw}」数字间有空隙，表二无勾稽关系可证明，未按数字读取`,
+        }),
+      );
       continue;
     }
     out.push(
@@ -255,17 +237,14 @@ function readGluedTables(
   for (const t of tables) {
     const tc = g.cells.filter((c) => c.table === t);
     if (!tc.length) continue;
-    findings.push({
-      rule: 'E-GLUE',
-      level: 'hard',
-      status: 'not_assessable',
-      cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]),
-      left: null,
-      right: null,
-      delta: null,
-      blame: 'extraction',
-      message: `${t}：此副本的单元格粘连在一起，${tc.length}个数值按位数或勾稽关系唯一拆分得到，须对照原件核对`,
-    });
+    findings.push(
+      extractionFinding({
+        rule: 'E-GLUE',
+        cells: tc.map((c) => [c.table, c.row, c.col] as [TableId, string, string]),
+        blame: 'extraction',
+        message: `${t}：此副本的单元格粘连在一起，${tc.length}个数值按位数或勾稽关系唯一拆分得到，须对照原件核对`,
+      }),
+    );
   }
   return { ...g, tables, findings };
 }

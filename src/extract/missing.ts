@@ -4,6 +4,7 @@
 import { printedLabel } from '../../parsers/index.ts';
 import type { Document } from '../read/document.ts';
 import type { Finding, FormatVersion, TableId } from '../record.ts';
+import { extractionFinding } from '../rules/extraction.ts';
 
 export type MissingReason = 'not_printed' | 'unreadable' | 'image';
 
@@ -104,14 +105,8 @@ export function missingFinding(m: MissingTable): Finding {
                   ? '单元格粘连在一起'
                   : '有表头但无可读的数值行'
           }），需人工对照原件录入`;
-  return {
+  return extractionFinding({
     rule: 'E-TABLE',
-    level: 'hard',
-    status: 'not_assessable',
-    cells: [],
-    left: null,
-    right: null,
-    delta: null,
     blame: m.reason === 'not_printed' ? 'publisher' : 'extraction',
     message,
     detail: {
@@ -121,5 +116,5 @@ export function missingFinding(m: MissingTable): Finding {
       ...(m.unlabelledRows ? { unlabelled_rows: m.unlabelledRows } : {}),
       format_version: m.version,
     },
-  };
+  });
 }

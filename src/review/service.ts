@@ -1,7 +1,7 @@
 // The review service: one layer that the CLI (`nianbao review …`) and the web desk (`nianbao serve`)
 // both call. List, show, decide (checked against the evidence the reviewer saw), correct (validated,
 // then the rules re-run), report view, coverage. No SQL here: everything goes through the Store.
-import { TABLE3_COLS, TABLE4_COLS, TEMPLATES } from '../../parsers/index.ts';
+import { columnKind, TABLE3_COLS, TABLE4_COLS, TEMPLATES, type ValueKind } from '../../parsers/index.ts';
 import { computeCoverage, type CoverageFilter, type CoverageRow } from '../coverage/coverage.ts';
 import { TABLES, type Cell, type Finding, type ReportRecord, type TableId } from '../record.ts';
 import type { QueueFilter, ReportRow, ReviewEventRow, ReviewItemRow, Store } from '../store/store.ts';
@@ -89,11 +89,6 @@ export interface ItemView {
   history: ReviewEventRow[];
 }
 
-export type CellValueKind = 'count' | 'signed' | 'amount';
-/** Counts are non-negative integers; v2019 table-2 `change` is signed; amounts are non-negative decimals. */
-export const valueKindOf = (table: string, col: string): CellValueKind =>
-  col === 'amount' ? 'amount' : table === 'table2' && col === 'change' ? 'signed' : 'count';
-
 /** The cells a template prints per table: `table|row|col`. */
 function templateKeys(version: string | null, table: TableId): Set<string> {
   const out = new Set<string>();
@@ -105,15 +100,18 @@ function templateKeys(version: string | null, table: TableId): Set<string> {
   return out;
 }
 
-/** Parse a corrected value for a cell of this kind, or say why not. */
-export function parseCorrectionValue(raw: string, kind: CellValueKind): number {
+/**
+ * Parse a corrected value for a cell of this kind (the column's kind in the templates), or say why not:
+ * counts are non-negative integers, signed counts integers, amounts non-negative decimals.
+ */
+export function parseCorrectionValue(raw: string, kind: ValueKind): number {
   const s = raw.normalize('NFKC').trim().replace(/,/g, '');
   if (!/^[-+]?\d+(\.\d+)?$/.test(s)) throw new ReviewError(`not a number: ${JSON.stringify(raw)}`, 'invalid');
   const v = Number(s);
   if (!Number.isFinite(v)) throw new ReviewError(`not a number: ${JSON.stringify(raw)}`, 'invalid');
   if (kind !== 'amount' && !Number.isInteger(v))
     throw new ReviewError(`${raw} is not a whole number (this cell is a count)`, 'invalid');
-  if (kind !== 'signed' && v < 0)
+  if (kind !== 'signed_count' && v < 0)
     throw new ReviewError(
       `${raw} is negative (this cell is ${kind === 'amount' ? 'an amount' : 'a count'})`,
       'invalid',
@@ -261,7 +259,7 @@ export class ReviewService {
     const t = table as TableId;
     if (!templateKeys(null, t).has(`${t}|${row}|${col}`))
       throw new ReviewError(`unknown cell ${table}/${row}/${col} (use the canonical keys of the spec)`, 'invalid');
-    const value = parseCorrectionValue(valueArg, valueKindOf(t, col));
+    const value = parseCorrectionValue(valueArg, columnKind(t, col));
     if (!c.note?.trim()) throw new ReviewError('--note is required: say why', 'invalid');
     const report = await this.store.report(
       typeof reportArg === 'number' ? reportArg : /^\d+$/.test(reportArg) ? Number(reportArg) : reportArg,

@@ -1,6 +1,12 @@
 // The HARD rules: they hold by the definition of the form, so a failure means the printed report
 // is wrong or the extraction is. One table entry per rule; the engine is in sums.ts.
-import { COLUMN_LABELS, TABLE3_APPLICANT_COLS, TABLE3_LEGAL_COLS, TABLE4_COLS } from '../../parsers/index.ts';
+import {
+  COLUMN_LABELS,
+  columnKind,
+  TABLE3_APPLICANT_COLS,
+  TABLE3_LEGAL_COLS,
+  TABLE4_COLS,
+} from '../../parsers/index.ts';
 import type { Cell, CellRef, Finding, ReportRecord } from '../record.ts';
 import { indexCells } from './cells.ts';
 import { checkSum, uncertain, type CellLookup, type SumCheck } from './sums.ts';
@@ -172,10 +178,7 @@ function buildChecks(rows: Set<string>, cols: Set<string>, t4rows: Set<string>):
   return checks;
 }
 
-const SIGNED = new Set(['change']);
-const DECIMAL = new Set(['amount']);
-
-/** T3-5, T4-2, T2-1: every printed number has the right kind of value. */
+/** T3-5, T4-2, T2-1: every printed number has the kind of value its column's template says. */
 function valueChecks(cells: Cell[]): Finding[] {
   const out: Finding[] = [];
   for (const c of cells) {
@@ -198,8 +201,9 @@ function valueChecks(cells: Cell[]): Finding[] {
       continue;
     }
     const v = c.value!;
-    const signed = c.table === 'table2' && SIGNED.has(c.col);
-    const decimal = c.table === 'table2' && DECIMAL.has(c.col);
+    const kind = columnKind(c.table, c.col);
+    const signed = kind === 'signed_count';
+    const decimal = kind === 'amount';
     const ok = (signed || v >= 0) && (decimal || Number.isInteger(v));
     if (!ok) {
       const want = decimal ? '非负数' : signed ? '整数' : '非负整数';

@@ -135,7 +135,7 @@ describe('correct', () => {
     expect(parseCorrectionValue('１,２０３', 'count')).toBe(1203);
     expect(parseCorrectionValue('12.35', 'amount')).toBe(12.35);
     expect(() => parseCorrectionValue('-0.5', 'amount')).toThrow(/negative/);
-    expect(parseCorrectionValue('-3', 'signed')).toBe(-3);
+    expect(parseCorrectionValue('-3', 'signed_count')).toBe(-3);
   });
 
   it('refuses pre-2019 and keyless reports and cells the format lacks; allows a table missing from a report', async () => {
