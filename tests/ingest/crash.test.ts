@@ -14,7 +14,7 @@ import { describeStores } from '../helpers/stores.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');
-const FILES = 300;
+const FILES = 120;
 
 function makeCorpus(dir: string) {
   mkdirSync(dir, { recursive: true });
@@ -78,7 +78,7 @@ describeStores('crash safety', (stores) => {
     const child = spawn(process.execPath, [BIN, 'ingest', corpus, '--db', crashed], { stdio: 'ignore', cwd: root });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     const t0 = Date.now();
-    while ((await count(crashed)) < 40 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
+    while ((await count(crashed)) < 25 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await exited;
     const atKill = await count(crashed);
