@@ -142,7 +142,12 @@ export function score(gold: Gold, record: ReportRecord | null, error: string | n
   return s;
 }
 
-export async function evaluateCorpus(dir: string): Promise<ReportScore[]> {
+/** One corpus file's record; throws the reason when it cannot be read. */
+export type ReadRecord = (bytes: Uint8Array, file: string) => Promise<ReportRecord>;
+const extractInProcess: ReadRecord = (bytes, file) => extractBytes(bytes, { path: file });
+
+/** Scores every report with a gold file; records are extracted here unless `read` gets them elsewhere (a store). */
+export async function evaluateCorpus(dir: string, read: ReadRecord = extractInProcess): Promise<ReportScore[]> {
   const out: ReportScore[] = [];
   for (const id of (await readdir(dir)).sort()) {
     const goldPath = path.join(dir, id, 'gold.json');
@@ -152,7 +157,7 @@ export async function evaluateCorpus(dir: string): Promise<ReportScore[]> {
     let record: ReportRecord | null = null;
     let error: string | null = null;
     try {
-      record = await extractBytes(await readFile(file), { path: file });
+      record = await read(await readFile(file), file);
     } catch (e) {
       error = (e as Error).message.split('\n')[0]!;
     }

@@ -1,5 +1,6 @@
-// The data package over the real corpus, through the CLI: `ingest ../shared/corpus` then
-// `export --format parquet --out DIR`. Skips with a notice when the corpus is absent (fails under CI).
+// The data package over the real corpus, through the CLI: `ingest ../shared/corpus` (done once per run,
+// tests/helpers/corpus-store.ts; this file exports its own copy) then `export --format parquet --out DIR`.
+// Skips with a notice when the corpus is absent (fails under CI).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,11 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fieldsOf, LAYOUTS } from '../../src/export/layouts.ts';
+import { CORPUS, corpusStoreCopy } from '../helpers/corpus-store.ts';
 import { validate } from './json-schema.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');
-const CORPUS = path.resolve(process.env.NIANBAO_CORPUS ?? '../shared/corpus');
 const present = existsSync(CORPUS);
 if (!present) {
   if (process.env.CI === 'true') throw new Error(`corpus not found at ${CORPUS} (CI must have it)`);
@@ -29,7 +30,6 @@ const DUCK: Record<string, string> = {
 };
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'nianbao-corpus-pkg-'));
-const db = path.join(tmp, 'n.db');
 const out = path.join(tmp, 'package');
 let duck: Awaited<ReturnType<DuckDBInstance['connect']>>;
 const q = async (sql: string) =>
@@ -40,9 +40,7 @@ const pq = (l: string) => path.join(out, `${l}.parquet`).replace(/'/g, "''");
 
 describe.skipIf(!present)('data package over the corpus', () => {
   beforeAll(async () => {
-    await exec(process.execPath, [BIN, 'ingest', CORPUS, '--db', db], { maxBuffer: 64 << 20 }).catch((e) => {
-      if ((e as { code: number }).code !== 1) throw e; // 1: some files unreadable (reported), the rest ingested
-    });
+    const db = await corpusStoreCopy('sqlite');
     await exec(process.execPath, [BIN, 'export', '--format', 'parquet', '--out', out, '--db', db]);
     duck = await (await DuckDBInstance.create(':memory:')).connect();
   }, 900_000);

@@ -21,6 +21,16 @@ const fixture = () => {
   return { version: 'v2019' as const, agency: '莆田市审计局', year: 2020, cells };
 };
 
+// One rendering, and one scan per resolution, shared by the tests below (pdftoppm and pdf.js are not free).
+let rendered: Promise<Uint8Array> | null = null;
+const scans = new Map<number, Promise<Uint8Array>>();
+function scanAt(dpi: number): Promise<Uint8Array> {
+  rendered ??= renderPdf(fixture(), { ...PLAIN, filledBorders: false, splitTables: false });
+  let scan = scans.get(dpi);
+  if (!scan) scans.set(dpi, (scan = rendered.then((pdf) => imageOnlyPdf(pdf, dpi))));
+  return scan;
+}
+
 async function imagesOf(pdf: Uint8Array) {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
@@ -33,11 +43,7 @@ async function imagesOf(pdf: Uint8Array) {
 
 describe.skipIf(!present)('scans at several resolutions', () => {
   it.each([100, 150, 200, 300])('a %i dpi scan is measured as such, and enlarged towards 300 dpi', async (dpi) => {
-    const scan = await imageOnlyPdf(
-      await renderPdf(fixture(), { ...PLAIN, filledBorders: false, splitTables: false }),
-      dpi,
-    );
-    const [img] = await imagesOf(scan);
+    const [img] = await imagesOf(await scanAt(dpi));
     expect(img!.dpi).toBeGreaterThan(dpi * 0.97);
     expect(img!.dpi).toBeLessThan(dpi * 1.03);
     // Coarse scans are enlarged (at most twice: more blurs the digits), fine ones are not.
@@ -50,8 +56,7 @@ describe.skipIf(!present)('scans at several resolutions', () => {
     'a %i dpi scan: no wrong value, most cells read, every OCR table queued',
     async (dpi) => {
       const r = fixture();
-      const scan = await imageOnlyPdf(await renderPdf(r, { ...PLAIN, filledBorders: false, splitTables: false }), dpi);
-      const rec = await extractBytes(scan, { path: `scan-${dpi}.pdf` });
+      const rec = await extractBytes(await scanAt(dpi), { path: `scan-${dpi}.pdf` });
       expect(rec.report).toMatchObject({ kind: 'ogi_annual_report', report_year: 2020 });
       let right = 0;
       for (const c of rec.cells) {
