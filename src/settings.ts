@@ -108,6 +108,11 @@ export const LIMITS = {
     sweepMs: 1000,
     /** A host claimed for a request is freed after this even if its holder dies. */
     hostLeaseMs: 120_000,
+    /**
+     * Extract jobs a worker (or `crawl --workers`) runs at once by default: its cores, at most this
+     * many (each reads its document in a child process under the per-document budgets, LIMITS.doc).
+     */
+    maxExtractJobs: 8,
   },
   /**
    * What reading and extracting one document may cost. It runs in a child process (src/isolate/):

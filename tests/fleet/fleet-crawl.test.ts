@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Crawler, type CrawlSummary } from '../../src/crawl/crawl.ts';
 import { demoReports, type Site, type SiteReport, startSite } from '../../src/demo/site.ts';
 import type { HostCrawler } from '../../src/fleet/crawl-host.ts';
+import { workExtracts } from '../../src/fleet/extract-job.ts';
 import { FleetDriver, workHosts } from '../../src/fleet/fleet-crawl.ts';
 import { FleetQueue } from '../../src/fleet/queue.ts';
 import { openStore } from '../../src/store/open.ts';
@@ -105,6 +106,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
       const store = await openStore(url);
       const queue = await FleetQueue.start(url, FLEET_FAST);
       workers.push({ store, queue, hosts: await workHosts(store, queue, 2, HOST_FAST) });
+      await workExtracts(store, queue, 1);
     }
     let summary: CrawlSummary;
     try {
