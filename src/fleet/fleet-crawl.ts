@@ -30,6 +30,19 @@ export async function workHosts(
   return crawler;
 }
 
+/**
+ * Extract jobs of the run that failed for good (retries spent, or their workers kept dying) are the
+ * run's ingest failures, recorded against their URLs as a job records an unreadable document.
+ * Returns how many were new.
+ */
+export async function recordFailedExtracts(store: Store, queue: FleetQueue, runId: number): Promise<number> {
+  const at = new Date().toISOString();
+  let n = 0;
+  for (const f of await queue.failedOfRun('extract', runId))
+    if (f.data.crawlUrl && (await store.recordIngestFailure(f.data.crawlUrl, runId, ingestFailure(f.error), at))) n++;
+  return n;
+}
+
 export interface FleetDriverOptions {
   run: FleetRunOptions;
   /** Host jobs worked in this process at once (0: only other workers crawl). */
@@ -83,9 +96,7 @@ export class FleetDriver implements CrawlDriver {
     }
     // The documents handed to extract jobs are read before the run is summed up.
     while ((await this.queue.pendingOfRun('extract', runId)) > 0) await sleep(sweepMs);
-    const at = new Date().toISOString();
-    for (const f of await this.queue.failedOfRun('extract', runId))
-      if (f.data.crawlUrl) await this.store.recordIngestFailure(f.data.crawlUrl, runId, ingestFailure(f.error), at);
+    await recordFailedExtracts(this.store, this.queue, runId);
     const counts = await this.store.crawlRunCounts(runId);
     return {
       stopped,
