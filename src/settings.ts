@@ -109,10 +109,15 @@ export const LIMITS = {
     /** A host claimed for a request is freed after this even if its holder dies. */
     hostLeaseMs: 120_000,
     /**
-     * Extract jobs a worker (or `crawl --workers`) runs at once by default: its cores, at most this
-     * many (each reads its document in a child process under the per-document budgets, LIMITS.doc).
+     * Documents a worker (or `crawl --workers`) reads at once by default: its cores, at most this
+     * many (each in a child process under the per-document budgets, LIMITS.doc).
      */
     maxExtractJobs: 8,
+    /**
+     * Extract jobs in flight per document read at once: the rest of a job is store round trips
+     * (the bytes, the run, the rules), which overlap with the other jobs' reading.
+     */
+    extractJobsPerReader: 4,
   },
   /**
    * What reading and extracting one document may cost. It runs in a child process (src/isolate/):

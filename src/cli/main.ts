@@ -291,7 +291,7 @@ program
   .option('--concurrency <n>', 'hosts crawled at a time in this process (fetch jobs; default: the number of cores)')
   .option(
     '--extract-jobs <n>',
-    `documents extracted at a time in this process (extract jobs; default: the number of cores, at most ${LIMITS.fleet.maxExtractJobs})`,
+    `documents read at a time in this process, each in its own child process (extract jobs; default: the number of cores, at most ${LIMITS.fleet.maxExtractJobs})`,
   )
   .option('--kinds <kinds>', 'job kinds to take, comma-separated (fetch: crawl hosts; extract)', 'fetch,extract')
   .action(

@@ -84,15 +84,18 @@ export interface ExtractHooks {
   onDone?: (job: ExtractJob, r: ExtractJobResult) => void;
 }
 
-/** Take `extract` jobs from the queue, `jobs` at a time in this process (each in its own child process). */
+/**
+ * Take `extract` jobs from the queue: `readers` documents read at once in this process (each in its
+ * own child process), LIMITS.fleet.extractJobsPerReader jobs per reader in flight.
+ */
 export async function workExtracts(
   store: Store,
   queue: FleetQueue,
-  jobs: number = defaultExtractJobs(),
+  readers: number = defaultExtractJobs(),
   hooks: ExtractHooks = {},
 ): Promise<void> {
-  if (isolationEnabled()) sharedPool(jobs); // one budgeted child per job in flight
-  await queue.work('extract', jobs, async (job) => {
+  if (isolationEnabled()) sharedPool(readers);
+  await queue.work('extract', readers * LIMITS.fleet.extractJobsPerReader, async (job) => {
     hooks.onStart?.(job);
     const r = await runExtractJob(store, job); // not inside `onDone?.(…)`: that would skip it without a hook
     hooks.onDone?.(job, r);

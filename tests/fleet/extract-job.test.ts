@@ -74,6 +74,7 @@ describe.skipIf(!pgOk)('nianbao worker', () => {
       [['--db', 'output/n.db'], '--db must be a postgres:// URL'],
       [['--db', 'postgres://u@127.0.0.1:1/x', '--kinds', 'fetch,ocr'], '--kinds: unknown job kind ocr'],
       [['--db', 'postgres://u@127.0.0.1:1/x', '--concurrency', '0'], '--concurrency must be a whole number'],
+      [['--db', 'postgres://u@127.0.0.1:1/x', '--extract-jobs', 'x'], '--extract-jobs must be a whole number'],
     ] as const) {
       const err = await exec(process.execPath, [BIN, 'worker', ...args]).catch((e) => e);
       expect(err.code).not.toBe(0);
