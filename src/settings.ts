@@ -113,6 +113,16 @@ export const LIMITS = {
      * for a lock holds one of these, never one its lock holder needs for queries.
      */
     lockConnections: 4,
+    /**
+     * Documents a worker (or `crawl --workers`) reads at once by default: its cores, at most this
+     * many (each in a child process under the per-document budgets, LIMITS.doc).
+     */
+    maxExtractJobs: 8,
+    /**
+     * Extract jobs in flight per document read at once: the rest of a job is store round trips
+     * (the bytes, the run, the rules), which overlap with the other jobs' reading.
+     */
+    extractJobsPerReader: 4,
   },
   /**
    * What reading and extracting one document may cost. It runs in a child process (src/isolate/):

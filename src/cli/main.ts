@@ -288,10 +288,14 @@ program
   .command('worker')
   .description('take jobs from the fleet queue of a Postgres store until stopped (SIGINT/SIGTERM: graceful)')
   .option(...dbOption)
-  .option('--concurrency <n>', 'jobs at a time in this process (default: the number of cores)')
+  .option('--concurrency <n>', 'hosts crawled at a time in this process (fetch jobs; default: the number of cores)')
+  .option(
+    '--extract-jobs <n>',
+    `documents read at a time in this process, each in its own child process (extract jobs; default: the number of cores, at most ${LIMITS.fleet.maxExtractJobs})`,
+  )
   .option('--kinds <kinds>', 'job kinds to take, comma-separated (fetch: crawl hosts; extract)', 'fetch,extract')
   .action(
-    act(async (opts: { db: string; concurrency?: string; kinds?: string }) =>
+    act(async (opts: { db: string; concurrency?: string; extractJobs?: string; kinds?: string }) =>
       (await import('./worker.ts')).runWorker(opts),
     ),
   );

@@ -10,7 +10,7 @@ import { DEFAULT_THROTTLE, type HostPoliteness, LocalPoliteness, type ThrottleOp
 import type { Source } from './registry.ts';
 import { runScheduler } from './scheduler.ts';
 import type { Resolver } from './ssrf.ts';
-import { crawlStep, type StepContext, type StepCounters, zeroCounters } from './step.ts';
+import { crawlStep, ingestHere, type StepContext, type StepCounters, zeroCounters } from './step.ts';
 import { normalizeUrl } from './url.ts';
 
 export interface CrawlOptions {
@@ -38,7 +38,13 @@ export interface CrawlDriver {
   run(
     runId: number,
     sources: Source[],
-  ): Promise<{ stopped: boolean; counters: StepCounters; unreachable: Array<{ host: string; reason: string }> }>;
+  ): Promise<{
+    stopped: boolean;
+    counters: StepCounters;
+    /** Review items the workers opened or reopened (their extract jobs run the rules). */
+    reviewOpened: number;
+    unreachable: Array<{ host: string; reason: string }>;
+  }>;
 }
 
 /** A source whose entries all failed in this run, or some of them (partial). */
@@ -105,6 +111,7 @@ export class Crawler {
       ...(this.opts.parserVersion ? { parserVersion: this.opts.parserVersion } : {}),
       now: this.now,
       counters,
+      handOff: ingestHere,
       touched,
       robots: new Map(),
       unreachable: new Map(),
@@ -152,7 +159,12 @@ export class Crawler {
     entries: Map<string, string[]>,
     counters: StepCounters,
     touched: Set<number>,
-    r: { stopped: boolean; counters: StepCounters | null; unreachable: Array<{ host: string; reason: string }> },
+    r: {
+      stopped: boolean;
+      counters: StepCounters | null;
+      reviewOpened?: number;
+      unreachable: Array<{ host: string; reason: string }>;
+    },
   ): Promise<CrawlSummary> {
     if (r.counters) {
       // Fleet mode: the workers' counts (the seed's found URLs are this process's).
@@ -168,7 +180,7 @@ export class Crawler {
       run: run.id,
       resumed: run.resumed,
       complete: !r.stopped,
-      reviewOpened: sync.opened + sync.reopened,
+      reviewOpened: sync.opened + sync.reopened + (r.reviewOpened ?? 0),
       ...health,
       unreachableHosts: r.unreachable,
     };

@@ -1,13 +1,15 @@
-// The single-URL step: fetch one frontier URL → record its outcome → discover links → enqueue →
-// ingest. It knows nothing of scheduling, so a job queue (fleet mode) can run it as well as the
-// local scheduler. Every outcome commits on its own.
+// The single-URL step: fetch one frontier URL → hand the document on → discover links → enqueue →
+// record its outcome. It knows nothing of scheduling, so a job queue (fleet mode) can run it as well
+// as the local scheduler. Every outcome commits on its own. What becomes of a fetched document is the
+// context's `handOff`: the local crawl ingests it here (`ingestHere`); the fleet stores its bytes and
+// queues an extract job with the URL's outcome (src/fleet/crawl-host.ts).
 import { createRequire } from 'node:module';
 import { ingestBytes } from '../ingest/ingest.ts';
 import type { BytesSource } from '../ingest/ingest.ts';
 import { log } from '../log.ts';
 import { sha256 } from '../pipeline.ts';
 import { decodeBytes } from '../read/decode.ts';
-import type { FrontierRow, FrontierUpdate, Store } from '../store/store.ts';
+import type { FrontierRow, FrontierUpdate, SqlExecutor, Store } from '../store/store.ts';
 import { discover, type LinkKind } from './discover.ts';
 import type { Fetcher, FetchResult, RequestHooks } from './fetch.ts';
 import type { HostPoliteness } from './politeness.ts';
@@ -52,6 +54,19 @@ export const zeroCounters = (): StepCounters => ({
   ingestFailed: 0,
 });
 
+/**
+ * What became of a fetched document: `failed` — it could not be taken (the URL stays pending with
+ * this reason and is fetched in full next run); else `withOutcome`, if any, commits with the URL's
+ * outcome (a queued extract job).
+ */
+export interface HandedOff {
+  failed?: string;
+  withOutcome?: (sql: SqlExecutor) => Promise<void>;
+}
+
+/** Take a fetched document (not a list page) of this frontier row. */
+export type HandOff = (ctx: StepContext, bytes: Uint8Array, src: BytesSource, row: FrontierRow) => Promise<HandedOff>;
+
 /** Everything one step needs; shared by the steps of one crawl run. */
 export interface StepContext {
   store: Store;
@@ -64,6 +79,8 @@ export interface StepContext {
   parserVersion?: string;
   now: () => string;
   counters: StepCounters;
+  /** What becomes of a fetched document (`ingestHere`: ingested in this step). */
+  handOff: HandOff;
   /** Reports whose rules must run again at the end. */
   touched: Set<number>;
   /** robots.txt per host, fetched once per run. */
@@ -150,8 +167,15 @@ export async function crawlStep(
   release: () => void = () => {},
 ): Promise<{ added: number; outcome: string }> {
   const c = ctx.counters;
-  const record = async (set: FrontierUpdate, r: FetchResult | null, outcome: string) => {
-    await ctx.store.recordOutcome(row.url, ctx.runId, set, fetchLog(r, outcome, set.error ?? null, ctx.now()));
+  const record = async (
+    set: FrontierUpdate,
+    r: FetchResult | null,
+    outcome: string,
+    withOutcome?: (sql: SqlExecutor) => Promise<void>,
+  ) => {
+    const line = fetchLog(r, outcome, set.error ?? null, ctx.now());
+    if (withOutcome) await ctx.store.recordOutcomeWith(row.url, ctx.runId, set, line, withOutcome);
+    else await ctx.store.recordOutcome(row.url, ctx.runId, set, line);
     return { added, outcome };
   };
   let added = 0;
@@ -194,12 +218,13 @@ export async function crawlStep(
     if (r.status === 304) {
       c.unchanged++;
       // Unchanged bytes may still need a reading by a newer parser.
+      let handed: HandedOff = {};
       if (row.kind !== 'list' && row.sha256) {
         const bytes = await ctx.store.documentBytes(row.sha256);
-        const failed = bytes ? await ingest(ctx, bytes, { ...src, location: row.url, url: row.url }) : null;
-        if (failed) return await record({ state: 'pending', error: failed }, r, 'ingest_failed');
+        if (bytes) handed = await ctx.handOff(ctx, bytes, { ...src, location: row.url, url: row.url }, row);
+        if (handed.failed) return await record({ state: 'pending', error: handed.failed }, r, 'ingest_failed');
       }
-      return await record({ ...validators, state: 'done', error: null }, r, 'not_modified');
+      return await record({ ...validators, state: 'done', error: null }, r, 'not_modified', handed.withOutcome);
     }
     if (r.status === 404 || r.status === 410) {
       if (row.state === 'done') c.withdrawn++;
@@ -226,10 +251,12 @@ export async function crawlStep(
     const unchanged = sha === row.sha256;
     if (unchanged) c.unchanged++;
     else if (known) c.changed++;
+    let handed: HandedOff = {};
     if (row.kind !== 'list') {
-      const failed = await ingest(ctx, r.body, src);
+      handed = await ctx.handOff(ctx, r.body, src, row);
       // Not recorded as done: no validators or hash kept, so the next run fetches and ingests again.
-      if (failed) return await record({ state: 'pending', error: failed, http_status: r.status }, r, 'ingest_failed');
+      if (handed.failed)
+        return await record({ state: 'pending', error: handed.failed, http_status: r.status }, r, 'ingest_failed');
     }
     if (source && row.kind !== 'file' && !unchanged && /html|text\/plain|^$/i.test(r.contentType ?? '')) {
       const html = decodeBytes(r.body, { contentType: r.contentType, html: true }).text;
@@ -247,6 +274,7 @@ export async function crawlStep(
       { ...validators, state: 'done', error: null, sha256: sha },
       r,
       unchanged ? 'unchanged' : known ? 'changed' : 'new',
+      handed.withOutcome,
     );
   } catch (e) {
     release();
@@ -256,17 +284,21 @@ export async function crawlStep(
   }
 }
 
-/** Ingest one document; returns the reason when it failed (the document stays pending). */
-async function ingest(ctx: StepContext, bytes: Uint8Array, src: BytesSource): Promise<string | null> {
+/** The reason a document was not ingested, as the frontier and the fetch log keep it. */
+export const ingestFailure = (e: unknown): string =>
+  `ingest: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+
+/** The local crawl's hand-off: ingest the document in this step (its rules run at the end of the crawl). */
+export const ingestHere: HandOff = async (ctx, bytes, src) => {
   try {
     const res = await ingestBytes(ctx.store, bytes, src, ctx.now(), ctx.parserVersion);
     if (res.reportId !== null) ctx.touched.add(res.reportId);
     if (res.extracted) ctx.counters.newReports++;
-    return null;
+    return {};
   } catch (e) {
     ctx.counters.ingestFailed++;
-    const reason = `ingest: ${(e as Error).message.split('\n')[0]}`;
+    const reason = ingestFailure(e);
     log.warn({ url: src.url, reason }, 'not ingested');
-    return reason;
+    return { failed: reason };
   }
-}
+};

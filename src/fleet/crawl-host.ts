@@ -5,16 +5,21 @@
 // .hostLockStaleMs elsewhere). The URLs are read from the store one by one, so a retried or
 // duplicated job never fetches what another job already recorded. A job stops after its time budget
 // and queues itself again, so no job outlives the queue's expiry.
+// A host job never extracts: a fetched document's bytes go into the store (content-addressed) and its
+// `extract` job is queued in the transaction that records the URL's outcome, so extraction runs on
+// the extract workers' cores and a URL is done exactly when its document is queued. What each step
+// counted is added to the run's counts in the store, so the summary is the whole fleet's.
 import { hostname } from 'node:os';
 import { Fetcher, type FetchOptions } from '../crawl/fetch.ts';
 import { lockStore, type StoreLock, StoreLockedError } from '../crawl/lock.ts';
 import { DEFAULT_THROTTLE, type ThrottleOptions } from '../crawl/politeness.ts';
 import { Source } from '../crawl/registry.ts';
 import type { Resolver } from '../crawl/ssrf.ts';
-import { crawlStep, type StepContext, type StepCounters, zeroCounters } from '../crawl/step.ts';
+import { crawlStep, type HandOff, type StepContext, type StepCounters, zeroCounters } from '../crawl/step.ts';
+import { keepDocument } from '../ingest/ingest.ts';
 import { LIMITS } from '../settings.ts';
 import type { Store } from '../store/store.ts';
-import type { HostJob } from './queue.ts';
+import type { ExtractJob, FleetQueue, HostJob } from './queue.ts';
 import { StorePoliteness, type StorePolitenessOptions } from './store-politeness.ts';
 
 /** What the coordinator tells every worker about a crawl run (kept in `crawl_run_config`). */
@@ -42,6 +47,27 @@ interface RunContext {
   politeness: StorePoliteness;
 }
 
+/** The fleet's hand-off: the bytes are stored now; the extract job is queued with the URL's outcome. */
+export const extractLater =
+  (queue: Pick<FleetQueue, 'enqueueExtract'>): HandOff =>
+  async (ctx, bytes, src, row) => {
+    const { sha256 } = await keepDocument(ctx.store, bytes, src, ctx.now());
+    const job: ExtractJob = {
+      sha256,
+      location: src.location,
+      url: src.url ?? null,
+      contentType: src.contentType ?? null,
+      nameHint: src.nameHint ?? null,
+      sourceId: src.sourceId ?? null,
+      sourceAgency: src.sourceAgency ?? null,
+      referrer: src.referrer ?? null,
+      ...(ctx.parserVersion ? { parserVersion: ctx.parserVersion } : {}),
+      runId: ctx.runId,
+      crawlUrl: row.url,
+    };
+    return { withOutcome: (sql) => queue.enqueueExtract([job], sql) };
+  };
+
 export class HostCrawler {
   /** This process's lease-holder name. */
   readonly holder = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -52,6 +78,7 @@ export class HostCrawler {
 
   constructor(
     private readonly store: Store,
+    private readonly queue: Pick<FleetQueue, 'enqueueExtract'>,
     private readonly opts: HostCrawlerOptions = {},
   ) {}
 
@@ -60,7 +87,9 @@ export class HostCrawler {
    * `requeue` is called). Returns without work when another job holds the host.
    */
   async crawlHost(job: HostJob, requeue: (job: HostJob) => Promise<void>): Promise<{ steps: number }> {
-    const { ctx, politeness } = await this.context(job.runId);
+    const { ctx: runCtx, politeness } = await this.context(job.runId);
+    // This job's own counts, added to the run's in the store after each step.
+    const ctx: StepContext = { ...runCtx, counters: zeroCounters() };
     let lock: StoreLock;
     try {
       lock = await lockStore(this.store, `crawl-host ${job.runId} ${job.host}`, {
@@ -85,6 +114,7 @@ export class HostCrawler {
         tried.add(row.url);
         this.opts.onStep?.(job.host, row.url);
         await crawlStep(ctx, row);
+        await this.addCounts(job.runId, ctx.counters);
         steps++;
       }
     } finally {
@@ -96,6 +126,16 @@ export class HostCrawler {
 
   async close(): Promise<void> {
     await Promise.all(this.fetchers.map((f) => f.close()));
+  }
+
+  /** Move a job's counts into the run's counts in the store (and this process's tally). */
+  private async addCounts(runId: number, c: StepCounters): Promise<void> {
+    await this.store.addCrawlRunCounts(runId, { ...c });
+    const mine = this.counters.get(runId);
+    for (const k of Object.keys(c) as Array<keyof StepCounters>) {
+      if (mine) mine[k] += c[k];
+      c[k] = 0;
+    }
   }
 
   private context(runId: number): Promise<RunContext> {
@@ -132,6 +172,7 @@ export class HostCrawler {
       ...(o.parserVersion ? { parserVersion: o.parserVersion } : {}),
       now: () => new Date().toISOString(),
       counters,
+      handOff: extractLater(this.queue),
       touched: new Set(),
       robots: new Map(),
       robotsStore: this.store,

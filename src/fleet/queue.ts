@@ -5,6 +5,7 @@
 // idempotent (documents are content-addressed and runs keyed, so a retried job adds nothing twice).
 import PgBoss from 'pg-boss';
 import { LIMITS } from '../settings.ts';
+import type { SqlExecutor } from '../store/store.ts';
 
 /** Fetch one URL (the crawler's unit of work; wired in with the crawl scheduler). */
 export interface FetchJob {
@@ -22,6 +23,16 @@ export interface ExtractJob {
   url?: string | null;
   contentType?: string | null;
   nameHint?: string | null;
+  /** The registry source whose crawl found it, and that source's agency (ingest's BytesSource). */
+  sourceId?: string | null;
+  sourceAgency?: string | null;
+  /** The page that linked to it. */
+  referrer?: string | null;
+  /** Read with this parser version (default: the worker's code's). */
+  parserVersion?: string;
+  /** A crawl's document: the crawl run, and the frontier URL a failure is recorded against. */
+  runId?: number;
+  crawlUrl?: string;
 }
 
 /**
@@ -61,10 +72,17 @@ export interface JobInfo {
   retryCount: number;
 }
 
+/** A job of a crawl run that ended failed (its retries spent), and pg-boss's last word on it. */
+export interface FailedJob<K extends QueueName> {
+  data: JobData[K];
+  error: string;
+}
+
 export class FleetQueue {
   private constructor(
     private readonly boss: PgBoss,
     private readonly opts: Required<Omit<QueueOptions, 'onError' | 'schema'>>,
+    private readonly schema: string,
   ) {}
 
   /** Connect, install or upgrade pg-boss's schema, and create the two queues if missing. */
@@ -80,7 +98,7 @@ export class FleetQueue {
     };
     const boss = new PgBoss({
       connectionString: url,
-      schema: o.schema ?? 'nianbao_queue',
+      schema: o.schema ?? 'nianbao_queue', // a SQL identifier: our own constant or the caller's
       application_name: 'nianbao',
       maintenanceIntervalSeconds: opts.maintenanceIntervalSeconds,
       // The fleet's cron ticks are scheduled by the crawl scheduler, not by pg-boss's timekeeper.
@@ -88,7 +106,7 @@ export class FleetQueue {
     });
     boss.on('error', o.onError ?? ((e) => process.stderr.write(`nianbao: queue: ${e.message}\n`)));
     await boss.start();
-    const q = new FleetQueue(boss, opts);
+    const q = new FleetQueue(boss, opts, o.schema ?? 'nianbao_queue');
     await q.ensureQueue('fetch', { policy: 'singleton', expireInSeconds: opts.fetchExpireSeconds });
     await q.ensureQueue('extract', { policy: 'standard', expireInSeconds: opts.extractExpireSeconds });
     // Standard: a host job's exclusivity comes from its lock in the store, not from the queue.
@@ -122,9 +140,43 @@ export class FleetQueue {
     if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'crawl-host', data })));
   }
 
-  /** Enqueue extract jobs in one insert. */
-  async enqueueExtract(jobs: ExtractJob[]): Promise<void> {
-    if (jobs.length) await this.boss.insert(jobs.map((data) => ({ name: 'extract', data })));
+  /**
+   * Enqueue extract jobs in one insert; with `sql`, inside that transaction of the store (the jobs
+   * exist exactly when the transaction commits).
+   */
+  async enqueueExtract(jobs: ExtractJob[], sql?: SqlExecutor): Promise<void> {
+    if (jobs.length)
+      await this.boss.insert(
+        jobs.map((data) => ({ name: 'extract', data })),
+        sql ? { db: sql } : {},
+      );
+  }
+
+  /** Jobs of one crawl run (by their `runId`) not yet finished: created, retry or active. */
+  async pendingOfRun(kind: QueueName, runId: number): Promise<number> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT count(*) AS n FROM ${this.schema}.job WHERE name = $1 AND state < 'completed' AND data->>'runId' = $2`,
+        [kind, String(runId)],
+      );
+    return Number((rows[0] as { n: string | number }).n);
+  }
+
+  /** Jobs of one crawl run that failed for good (retries spent: the handler kept throwing, or its workers died). */
+  async failedOfRun<K extends QueueName>(kind: K, runId: number): Promise<Array<FailedJob<K>>> {
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `SELECT data, output FROM ${this.schema}.job WHERE name = $1 AND state = 'failed' AND data->>'runId' = $2`,
+        [kind, String(runId)],
+      );
+    // A handler's error is kept as {message, …}; an expiry as {value: {message}}.
+    type Output = { message?: string; value?: { message?: string } } | null;
+    return (rows as Array<{ data: JobData[K]; output: Output }>).map((r) => ({
+      data: r.data,
+      error: r.output?.message ?? r.output?.value?.message ?? 'the job failed on every attempt',
+    }));
   }
 
   /**
@@ -137,14 +189,22 @@ export class FleetQueue {
     concurrency: number,
     handler: (data: JobData[K], job: JobInfo) => Promise<void>,
   ): Promise<void> {
-    for (let i = 0; i < concurrency; i++)
-      await this.boss.work<JobData[K]>(
+    for (let i = 0; i < concurrency; i++) {
+      let worker: string | undefined;
+      worker = await this.boss.work<JobData[K]>(
         kind,
         { batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds, includeMetadata: true },
         async ([job]) => {
-          if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          try {
+            if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          } finally {
+            // pg-boss waits out the polling interval even after a job; a slot that just finished
+            // one asks for the next at once (else a 50 ms extraction would leave it idle ~1 s).
+            if (worker) this.boss.notifyWorker(worker);
+          }
         },
       );
+    }
   }
 
   /** Jobs not yet finished (created, retry or active). */

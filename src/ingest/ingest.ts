@@ -54,6 +54,33 @@ const mediaOf = (bytes: Uint8Array, name: string): string => {
 export interface ExtractOptions {
   /** A pool to use; default: the process's shared pool (null: in this process, no budgets). */
   pool?: ExtractionPool | null;
+  /** The bytes and this sighting of them are in the store already (an extract job): not sent again. */
+  stored?: boolean;
+}
+
+/** The document could not be read or extracted (recorded in `document_failures`); the message says why. */
+export class UnreadableDocument extends Error {}
+
+/** Keep the bytes, content-addressed, and where they were seen (one transaction). Returns their hash. */
+export async function keepDocument(
+  store: Store,
+  bytes: Uint8Array,
+  src: BytesSource,
+  at: string,
+): Promise<{ sha256: string; isNewDocument: boolean }> {
+  const sha = sha256(bytes);
+  const isNewDocument = await store.transaction((trx) =>
+    store.putDocument(trx, {
+      sha256: sha,
+      media: mediaOf(bytes, src.nameHint ?? src.location),
+      bytes,
+      location: src.url ?? src.location,
+      at,
+      referrer: src.referrer ?? null,
+      sourceId: src.sourceId ?? null,
+    }),
+  );
+  return { sha256: sha, isNewDocument };
 }
 
 const extractionOf = (bytes: Uint8Array, src: BytesSource, opts: ExtractOptions): Promise<ReportRecord> => {
@@ -86,18 +113,9 @@ async function beginIngest(
   parserVersion: string,
   opts: ExtractOptions,
 ): Promise<Begun> {
-  const sha = sha256(bytes);
-  const isNewDocument = await store.transaction((trx) =>
-    store.putDocument(trx, {
-      sha256: sha,
-      media: mediaOf(bytes, src.nameHint ?? src.location),
-      bytes,
-      location: src.url ?? src.location,
-      at,
-      referrer: src.referrer ?? null,
-      sourceId: src.sourceId ?? null,
-    }),
-  );
+  const { sha256: sha, isNewDocument } = opts.stored
+    ? { sha256: sha256(bytes), isNewDocument: false }
+    : await keepDocument(store, bytes, src, at);
   const run = await store.findRun(sha, parserVersion);
   if (run) {
     // Seen again: which version a location serves may have changed, and with it the current copy.
@@ -121,7 +139,7 @@ async function beginIngest(
           reason: r.error,
           at,
         });
-        throw new Error(r.error);
+        throw new UnreadableDocument(r.error);
       }
       return { ...(await saveReading(store, r.record, src, at, parserVersion)), isNewDocument };
     },

@@ -394,6 +394,18 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0652_crawl_run_counts': {
+      // A fleet crawl's counts, added to by every worker at the end of each step and extract job.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('crawl_run_counts')
+          .addColumn('run_id', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('n', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('crawl_run_counts_pk', ['run_id', 'name'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -270,6 +270,13 @@ export interface CrawlRunConfigTable {
   options: string;
 }
 
+/** Counts of a crawl run added up from every worker (0652): found URLs, requests, new report versions… */
+export interface CrawlRunCountsTable {
+  run_id: number;
+  name: string;
+  n: number;
+}
+
 export interface Database {
   crawl_runs: CrawlRunsTable;
   frontier: FrontierTable;
@@ -294,6 +301,7 @@ export interface Database {
   crawl_run_config: CrawlRunConfigTable;
   schedule_ticks: ScheduleTicksTable;
   document_failures: DocumentFailuresTable;
+  crawl_run_counts: CrawlRunCountsTable;
 }
 
 /** A registry source and its crawl health (0300_crawl_health). */

@@ -10,6 +10,7 @@ import { InlineMigrations, type Dialect } from './migrations.ts';
 import { type NamedLocks, ProcessLocks } from './named-locks.ts';
 import type { Database, ReviewItemsTable, CorrectionsTable } from './schema.ts';
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { CompiledQuery } from 'kysely';
 
 export type ReportRow = Selectable<Database['reports']>;
 export type ReviewItemRow = Selectable<ReviewItemsTable>;
@@ -17,6 +18,10 @@ export type CorrectionRow = Selectable<CorrectionsTable>;
 export type ReviewEventRow = Selectable<Database['review_events']>;
 export type FrontierRow = Selectable<Database['frontier']>;
 export type FrontierUpdate = Updateable<Database['frontier']>;
+/** Raw SQL on one connection (pg-boss's `db` interface): a job queue's insert inside a store transaction. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
 /** A URL to add to the frontier: found by `parent` (null for a registry entry). */
 export interface FrontierLink {
   url: string;
@@ -1530,6 +1535,107 @@ export class Store {
     let q = this.db.selectFrom('document_failures').selectAll();
     if (parserVersion) q = q.where('parser_version', '=', parserVersion);
     return q.orderBy('last_failed_at', 'desc').orderBy('id', 'desc').execute();
+  }
+
+  // ------------------------------------------------------------------ fleet crawl: hand-off and counts
+
+  /**
+   * One URL's outcome, and `also` in the same transaction (fleet mode: the document's extract job
+   * is queued with it, so a URL is done exactly when its document is in the queue; Postgres only).
+   */
+  async recordOutcomeWith(
+    url: string,
+    runId: number,
+    set: FrontierUpdate,
+    entry: Omit<Insertable<Database['fetch_log']>, 'run_id' | 'url'>,
+    also: (sql: SqlExecutor) => Promise<void>,
+  ): Promise<void> {
+    await this.transaction(async (trx) => {
+      await trx
+        .updateTable('frontier')
+        .set({ ...set, run_id: runId })
+        .where('url', '=', url)
+        .execute();
+      await trx
+        .insertInto('fetch_log')
+        .values({ ...entry, run_id: runId, url })
+        .execute();
+      await also({
+        executeSql: async (text, values = []) => ({
+          rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[],
+        }),
+      });
+    });
+  }
+
+  /**
+   * A crawled document whose extraction failed after its URL was recorded (fleet mode): the URL is
+   * pending again with the reason and no validators (the next run fetches it in full), and the run's
+   * fetch log gets an `ingest_failed` line, as when the crawl ingests in-line. Once per URL and run
+   * (a retried job adds nothing); false when it was already recorded.
+   */
+  async recordIngestFailure(url: string, runId: number, reason: string, at: string): Promise<boolean> {
+    return this.transaction(async (trx) => {
+      const already = await trx
+        .selectFrom('fetch_log')
+        .select('id')
+        .where('run_id', '=', runId)
+        .where('url', '=', url)
+        .where('outcome', '=', 'ingest_failed')
+        .executeTakeFirst();
+      if (already) return false;
+      await trx
+        .updateTable('frontier')
+        .set({ state: 'pending', error: reason, etag: null, last_modified: null, sha256: null })
+        .where('url', '=', url)
+        .where('run_id', '=', runId)
+        .execute();
+      await trx
+        .insertInto('fetch_log')
+        .values({
+          run_id: runId,
+          url,
+          final_url: null,
+          status: null,
+          bytes: null,
+          ms: null,
+          attempts: null,
+          etag: null,
+          last_modified: null,
+          outcome: 'ingest_failed',
+          error: reason,
+          at,
+        })
+        .execute();
+      return true;
+    });
+  }
+
+  /** Add to a crawl run's counts (every worker's, atomically; zeros are skipped). */
+  async addCrawlRunCounts(runId: number, counts: Record<string, number>): Promise<void> {
+    const rows = Object.entries(counts)
+      .filter(([, n]) => n !== 0)
+      .map(([name, n]) => ({ run_id: runId, name, n }));
+    if (!rows.length) return;
+    await this.db
+      .insertInto('crawl_run_counts')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['run_id', 'name'])
+          .doUpdateSet((eb) => ({ n: eb('crawl_run_counts.n', '+', eb.ref('excluded.n')) })),
+      )
+      .execute();
+  }
+
+  /** A crawl run's counts from every worker, by name. */
+  async crawlRunCounts(runId: number): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('crawl_run_counts')
+      .select(['name', 'n'])
+      .where('run_id', '=', runId)
+      .execute();
+    return new Map(rows.map((r) => [r.name, Number(r.n)]));
   }
 }
 

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
-import { runExtractJob } from '../../src/fleet/extract-job.ts';
+import { runExtractJob, workExtracts } from '../../src/fleet/extract-job.ts';
+import { recordFailedExtracts } from '../../src/fleet/fleet-crawl.ts';
 import { FleetQueue } from '../../src/fleet/queue.ts';
 import { sha256 } from '../../src/pipeline.ts';
 import { openStore } from '../../src/store/open.ts';
@@ -73,6 +74,7 @@ describe.skipIf(!pgOk)('nianbao worker', () => {
       [['--db', 'output/n.db'], '--db must be a postgres:// URL'],
       [['--db', 'postgres://u@127.0.0.1:1/x', '--kinds', 'fetch,ocr'], '--kinds: unknown job kind ocr'],
       [['--db', 'postgres://u@127.0.0.1:1/x', '--concurrency', '0'], '--concurrency must be a whole number'],
+      [['--db', 'postgres://u@127.0.0.1:1/x', '--extract-jobs', 'x'], '--extract-jobs must be a whole number'],
     ] as const) {
       const err = await exec(process.execPath, [BIN, 'worker', ...args]).catch((e) => e);
       expect(err.code).not.toBe(0);
@@ -113,4 +115,60 @@ describe.skipIf(!pgOk)('nianbao worker', () => {
       await store.close();
     }
   }, 90_000);
+});
+
+describe.skipIf(!pgOk)('extract jobs of a crawl run', () => {
+  const pg = storesOf('postgres');
+  afterAll(() => pg.cleanup());
+
+  it("are waited for by run; one that fails on every attempt is the run's ingest failure, recorded once", async () => {
+    const url = await pg.fresh();
+    const store = await openStore(url);
+    const q = await FleetQueue.start(url, {
+      retryLimit: 0,
+      retryDelaySeconds: 0,
+      pollingIntervalSeconds: 0.5,
+      maintenanceIntervalSeconds: 1,
+    });
+    try {
+      const run = await store.openCrawlRun(['s'], AT);
+      const page = 'http://a.gov.cn/r.html';
+      const missing = 'f'.repeat(64); // fetched and recorded, but its bytes are not in the store: every attempt throws
+      await store.enqueueUrls([{ url: page, source: 's', kind: 'file', depth: 1, parent: null }], AT);
+      await store.recordOutcome(
+        page,
+        run.id,
+        { state: 'done', error: null, sha256: missing, etag: '"v1"' },
+        {
+          final_url: page,
+          status: 200,
+          bytes: 10,
+          ms: 1,
+          attempts: 1,
+          etag: '"v1"',
+          last_modified: null,
+          outcome: 'new',
+          error: null,
+          at: AT,
+        },
+      );
+      await q.enqueueExtract([{ sha256: missing, location: page, url: page, runId: run.id, crawlUrl: page }]);
+      await q.enqueueExtract([{ sha256: 'e'.repeat(64), location: 'x', runId: run.id + 1 }]); // another run's
+      expect(await q.pendingOfRun('extract', run.id)).toBe(1);
+      await workExtracts(store, q, 1);
+      const t0 = Date.now();
+      while ((await q.pendingOfRun('extract', run.id)) > 0 && Date.now() - t0 < 30_000)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(await q.pendingOfRun('extract', run.id)).toBe(0);
+      expect(await recordFailedExtracts(store, q, run.id)).toBe(1);
+      expect(await recordFailedExtracts(store, q, run.id)).toBe(0); // once per URL and run
+      const row = await store.db.selectFrom('frontier').selectAll().where('url', '=', page).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ state: 'pending', sha256: null, etag: null, run_id: run.id });
+      expect(row.error).toBe(`ingest: extract ${missing}: no such document in the store`);
+      expect((await store.runOutcomes(run.id)).outcomes.get('ingest_failed')).toBe(1);
+    } finally {
+      await q.stop(2000);
+      await store.close();
+    }
+  }, 60_000);
 });

@@ -4,14 +4,20 @@
 // Crawl-delay, every path (robots.txt included) is asked for exactly once. Then the same crawl with
 // three worker processes, one killed with -9 mid-run: the crawl completes and the store holds
 // exactly what the undisturbed crawl stored (documents, runs, reports, findings, review items).
-import { type ChildProcess, spawn } from 'node:child_process';
+// Fetch and extract apart: a fetch-only worker process never extracts (the extract worker does all
+// of it), the summary counts what the other processes did, an unreadable document is the run's
+// visible failure, and an extract worker killed with -9 mid-job has its job retried, nothing twice.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Crawler, type CrawlSummary } from '../../src/crawl/crawl.ts';
+import { PLAIN } from '../../src/demo/layout.ts';
+import { renderHtml } from '../../src/demo/render.ts';
 import { demoReports, type Site, type SiteReport, startSite } from '../../src/demo/site.ts';
 import type { HostCrawler } from '../../src/fleet/crawl-host.ts';
+import { workExtracts } from '../../src/fleet/extract-job.ts';
 import { FleetDriver, workHosts } from '../../src/fleet/fleet-crawl.ts';
 import { FleetQueue } from '../../src/fleet/queue.ts';
 import { openStore } from '../../src/store/open.ts';
@@ -46,6 +52,39 @@ function registry(sites: Site[]): string {
   writeFileSync(file, JSON.stringify({ sources }));
   return file;
 }
+
+/** A worker process (tests/helpers/fleet-worker-child.ts) of these job kinds; resolves once it is ready. */
+function spawnWorker(
+  url: string,
+  children: ChildProcess[],
+  kinds = 'fetch,extract',
+  extractJobs = '1',
+): Promise<{ child: ChildProcess; out: () => string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, ['--import', 'tsx', CHILD, url, '2', 'fast', kinds, extractJobs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(c);
+    let out = '';
+    c.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready\n')) resolve({ child: c, out: () => out });
+    });
+    c.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
+  });
+}
+
+/** Processes started by this one (an extract worker keeps its reader children alive between jobs). */
+const childPids = (pid: number): number[] => {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.trim())
+      .map(Number);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+};
 
 /** The coordinator: enqueue one job per host and wait, no local workers (the workers are separate). */
 async function coordinate(url: string, sites: Site[]): Promise<CrawlSummary> {
@@ -105,6 +144,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
       const store = await openStore(url);
       const queue = await FleetQueue.start(url, FLEET_FAST);
       workers.push({ store, queue, hosts: await workHosts(store, queue, 2, HOST_FAST) });
+      await workExtracts(store, queue, 1);
     }
     let summary: CrawlSummary;
     try {
@@ -188,18 +228,10 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     sites = await portals();
     const url = await createTestDatabase();
     dbs.push(url);
-    const spawnWorker = () =>
-      new Promise<ChildProcess>((resolve, reject) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', CHILD, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-        children.push(c);
-        c.stdout!.on('data', (d: Buffer) => {
-          if (d.toString().includes('ready')) resolve(c);
-        });
-        c.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
-      });
-    const victim = await spawnWorker(); // one at a time: three first starts of pg-boss at once may race
-    await spawnWorker();
-    await spawnWorker();
+    // One at a time: three first starts of pg-boss at once may race.
+    const victim = (await spawnWorker(url, children)).child;
+    await spawnWorker(url, children);
+    await spawnWorker(url, children);
     let victimSteps = 0;
     victim.stdout!.on('data', (d: Buffer) => {
       victimSteps += d
@@ -228,4 +260,132 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
       await store.close();
     }
   }, 240_000);
+
+  it('a fetch-only worker never extracts; the extract worker reads every document; the summary counts both', async () => {
+    await Promise.all(sites.map((s) => s.close()));
+    sites = await portals();
+    const url = await createTestDatabase();
+    dbs.push(url);
+    const fetcher = await spawnWorker(url, children, 'fetch');
+    const extractor = await spawnWorker(url, children, 'extract', '2');
+    // The coordinator works nothing itself: every count in its summary comes from the two workers.
+    const summary = await coordinate(url, sites);
+    expect(summary).toMatchObject({ complete: true, failed: 0, ingestFailed: 0 });
+    const store = await openStore(url);
+    try {
+      const counts = await store.rowCounts();
+      expect(counts).toEqual(baseline);
+      // Every document was read in the extract worker, once; the fetch worker started no reader at all.
+      const extracted = extractor.out().match(/^extract [0-9a-f]{64} \d+$/gm) ?? [];
+      expect(extracted).toHaveLength(counts.runs);
+      expect(fetcher.out()).toMatch(/^step /m);
+      expect(fetcher.out()).not.toMatch(/^extract/m);
+      expect(childPids(fetcher.child.pid!)).toEqual([]);
+      expect(childPids(extractor.child.pid!).length).toBeGreaterThan(0);
+      // The summary is the fleet's: what the servers saw, what the store holds.
+      const frontier = await store.db.selectFrom('frontier').select('url').execute();
+      expect(summary.requests).toBe(sites.reduce((n, s) => n + s.requests.length, 0));
+      expect(summary.found).toBe(frontier.length);
+      expect(summary.newReports).toBe(counts.runs);
+      expect(summary.reviewOpened).toBe(counts.review_items);
+    } finally {
+      await store.close();
+      for (const w of [fetcher, extractor]) w.child.kill('SIGTERM');
+    }
+  }, 180_000);
+
+  it('an extract worker killed with -9 mid-job: its job runs again elsewhere, nothing stored twice', async () => {
+    expect(baseline).not.toBeNull();
+    await Promise.all(sites.map((s) => s.close()));
+    sites = await portals();
+    const url = await createTestDatabase();
+    dbs.push(url);
+    await spawnWorker(url, children, 'fetch');
+    const victim = await spawnWorker(url, children, 'extract', '1');
+    const crawl = coordinate(url, sites);
+    const t0 = Date.now();
+    let sha: string | undefined;
+    while (!(sha = /^extracting ([0-9a-f]{64})$/m.exec(victim.out())?.[1])) {
+      if (Date.now() - t0 > 60_000) throw new Error('no extract job started');
+      await sleep(5);
+    }
+    const readers = childPids(victim.child.pid!);
+    victim.child.kill('SIGKILL');
+    for (const pid of readers) process.kill(pid, 'SIGKILL'); // its reader, orphaned
+    // The job was in flight, not done, when its worker died.
+    expect(victim.out()).not.toContain(`extract ${sha} `);
+    const survivor = await spawnWorker(url, children, 'extract', '2');
+    const summary = await crawl;
+    expect(summary).toMatchObject({ complete: true, failed: 0, ingestFailed: 0 });
+    expect(survivor.out()).toMatch(new RegExp(`^extract ${sha} \\d+$`, 'm'));
+    const store = await openStore(url);
+    try {
+      expect(await store.rowCounts()).toEqual(baseline);
+    } finally {
+      await store.close();
+      survivor.child.kill('SIGTERM');
+    }
+  }, 180_000);
+
+  it("an unreadable document is the run's failure: recorded, visible, exit 1; the next run reads it again", async () => {
+    let broken = true;
+    const good = renderHtml(demoReports(1)[0]!, PLAIN);
+    const site = await startSite({
+      reports: [],
+      routes: (req, res) => {
+        if (req.url === '/zfxxgk/zfxxgknb/index.html') {
+          res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+            .end('<a href="/x/report.pdf">示例市司法局2019年政府信息公开工作年度报告.pdf</a>');
+          return true;
+        }
+        if (req.url === '/x/report.pdf') {
+          res
+            .writeHead(200, { 'content-type': broken ? 'application/pdf' : 'text/html; charset=utf-8', etag: '"v1"' })
+            .end(broken ? '%PDF-1.4\n%garbage that is no PDF\n' : good);
+          return true;
+        }
+        return false;
+      },
+    });
+    const url = await createTestDatabase();
+    dbs.push(url);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-fleet-')), 'sources.json');
+    writeFileSync(file, JSON.stringify({ sources: [{ id: 's', agency: '示例市司法局', entry: [site.entry] }] }));
+    const crawl = () =>
+      runCli(['crawl', '--sources', file, '--db', url, '--workers', '1', '--allow-loopback', '--delay', '0']);
+    try {
+      const first = await crawl();
+      expect(first.stderr).toMatch(/crawl #1: .*new report versions 0, .*failed 0, not ingested 1,/);
+      expect(first.code).toBe(1);
+      const store = await openStore(url);
+      try {
+        const row = await store.db
+          .selectFrom('frontier')
+          .selectAll()
+          .where('url', 'like', '%/x/report.pdf')
+          .executeTakeFirstOrThrow();
+        expect(row).toMatchObject({ state: 'pending', sha256: null, etag: null, run_id: 1 });
+        expect(row.error).toMatch(/^ingest: /);
+        const failures = await store.listFailures();
+        expect(failures).toHaveLength(1);
+        expect(failures[0]!.location).toMatch(/\/x\/report\.pdf$/);
+        const log = await store.db.selectFrom('fetch_log').select(['url', 'outcome']).where('run_id', '=', 1).execute();
+        expect(log.filter((l) => l.outcome === 'ingest_failed').map((l) => l.url)).toEqual([row.url]);
+        expect((await store.rowCounts()).runs).toBe(0);
+      } finally {
+        await store.close();
+      }
+      broken = false;
+      const before = site.requests.length;
+      const second = await crawl();
+      expect(second.stderr).toMatch(/crawl #2: .*new report versions 1, .*failed 0, not ingested 0,/);
+      expect(second.code).toBe(0);
+      const again = site.requests.slice(before).filter((r) => r.path === '/x/report.pdf');
+      expect(again).toHaveLength(1);
+      expect(again[0]!.ifNoneMatch).toBeNull(); // fetched in full, not conditionally
+    } finally {
+      await site.close();
+    }
+  }, 120_000);
 });
