@@ -22,15 +22,6 @@ export interface ExtractJobResult {
   review: Pick<IngestSummary, 'opened' | 'reopened' | 'resolved'>;
 }
 
-// The rules and the review queue of one process's jobs are brought up to date one job at a time:
-// two concurrent rechecks on a Postgres store were seen to lose a review item (an open race).
-let recheckChain: Promise<unknown> = Promise.resolve();
-const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
-  const next = recheckChain.then(fn, fn);
-  recheckChain = next.catch(() => {});
-  return next;
-};
-
 const NO_REVIEW = { opened: 0, reopened: 0, resolved: 0 };
 
 export async function runExtractJob(
@@ -60,7 +51,7 @@ export async function runExtractJob(
     return { reportId: null, extracted: false, failed, review: NO_REVIEW };
   }
   const id = r.reportId;
-  const s = id === null ? NO_REVIEW : await oneAtATime(() => recheck(store, [id], at));
+  const s = id === null ? NO_REVIEW : await recheck(store, [id], at);
   // Counted before the job completes: a job killed after this is retried and finds the run stored.
   if (job.runId !== undefined)
     await store.addCrawlRunCounts(job.runId, {
