@@ -83,7 +83,10 @@ export class FleetQueue {
     private readonly boss: PgBoss,
     private readonly opts: Required<Omit<QueueOptions, 'onError' | 'schema'>>,
     private readonly schema: string,
+    private readonly onError: (e: Error) => void,
   ) {}
+
+  private readonly pollers: Slots[] = [];
 
   /** Connect, install or upgrade pg-boss's schema, and create the two queues if missing. */
   static async start(url: string, o: QueueOptions = {}): Promise<FleetQueue> {
@@ -104,9 +107,10 @@ export class FleetQueue {
       // The fleet's cron ticks are scheduled by the crawl scheduler, not by pg-boss's timekeeper.
       schedule: false,
     });
-    boss.on('error', o.onError ?? ((e) => process.stderr.write(`nianbao: queue: ${e.message}\n`)));
+    const onError = o.onError ?? ((e: Error) => process.stderr.write(`nianbao: queue: ${e.message}\n`));
+    boss.on('error', onError);
     await boss.start();
-    const q = new FleetQueue(boss, opts, o.schema ?? 'nianbao_queue');
+    const q = new FleetQueue(boss, opts, o.schema ?? 'nianbao_queue', onError);
     await q.ensureQueue('fetch', { policy: 'singleton', expireInSeconds: opts.fetchExpireSeconds });
     await q.ensureQueue('extract', { policy: 'standard', expireInSeconds: opts.extractExpireSeconds });
     // Standard: a host job's exclusivity comes from its lock in the store, not from the queue.
@@ -189,22 +193,38 @@ export class FleetQueue {
     concurrency: number,
     handler: (data: JobData[K], job: JobInfo) => Promise<void>,
   ): Promise<void> {
-    for (let i = 0; i < concurrency; i++) {
-      let worker: string | undefined;
-      worker = await this.boss.work<JobData[K]>(
-        kind,
-        { batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds, includeMetadata: true },
-        async ([job]) => {
-          try {
-            if (job) await handler(job.data, { id: job.id, retryCount: job.retryCount });
-          } finally {
-            // pg-boss waits out the polling interval even after a job; a slot that just finished
-            // one asks for the next at once (else a 50 ms extraction would leave it idle ~1 s).
-            if (worker) this.boss.notifyWorker(worker);
-          }
-        },
-      );
-    }
+    // One poller per kind hands jobs to free slots: a slot per pg-boss worker would make a hundred
+    // host slots a hundred pollers, whose queries slow the fetching and the reading they wait for.
+    const slots = new Slots(concurrency);
+    this.pollers.push(slots);
+    const poll = async () => {
+      while (!slots.stopping) {
+        const free = await slots.free();
+        if (slots.stopping) break;
+        let jobs: PgBoss.JobWithMetadata<JobData[K]>[] = [];
+        try {
+          jobs = await this.boss.fetch<JobData[K]>(kind, { batchSize: free, includeMetadata: true });
+        } catch (e) {
+          this.onError(e as Error);
+        }
+        if (!jobs.length) {
+          await slots.idle(this.opts.pollingIntervalSeconds * 1000);
+          continue;
+        }
+        for (const job of jobs)
+          slots.run(async () => {
+            try {
+              await handler(job.data, { id: job.id, retryCount: job.retryCount });
+            } catch (e) {
+              const err = e as Error;
+              await this.boss.fail(kind, job.id, { message: err.message, stack: err.stack }).catch(this.onError);
+              return;
+            }
+            await this.boss.complete(kind, job.id).catch(this.onError);
+          });
+      }
+    };
+    slots.poller = poll();
   }
 
   /** Jobs not yet finished (created, retry or active). */
@@ -219,6 +239,67 @@ export class FleetQueue {
 
   /** Stop fetching new jobs, let jobs in flight finish (up to the timeout), then disconnect. */
   async stop(timeoutMs: number = LIMITS.fleet.stopTimeoutMs): Promise<void> {
+    // Jobs still running after the timeout are left active: they expire and are retried elsewhere.
+    await Promise.all(this.pollers.map((p) => p.stop(timeoutMs)));
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  }
+}
+
+/** A process's job slots of one kind: how many are free, and waiting for one to be. */
+class Slots {
+  stopping = false;
+  poller: Promise<void> = Promise.resolve();
+  private active = 0;
+  private readonly running = new Set<Promise<void>>();
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly size: number) {}
+
+  /** Free slots, once there is at least one. */
+  async free(): Promise<number> {
+    while (this.active >= this.size && !this.stopping) await new Promise<void>((r) => (this.wake = r));
+    return this.size - this.active;
+  }
+
+  /** Wait for the polling interval, or less if a slot frees or the slots stop. */
+  idle(ms: number): Promise<void> {
+    return new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+  }
+
+  run(job: () => Promise<void>): void {
+    this.active++;
+    const p = job().finally(() => {
+      this.active--;
+      this.running.delete(p);
+      this.notify();
+    });
+    this.running.add(p);
+  }
+
+  /** Take no more jobs; wait for those running, up to the timeout. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.notify();
+    await this.poller;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
   }
 }

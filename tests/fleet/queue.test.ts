@@ -59,6 +59,27 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet queue (pg-boss)'
     await Promise.all([a, b, c].map((q) => q!.stop(2000)));
   }, 60_000);
 
+  it('one process runs up to its slots at once, never more; a job that throws is retried', async () => {
+    const q = await start();
+    let running = 0;
+    let most = 0;
+    const attempts = new Map<string, number>();
+    await q.work('extract', 4, async (data, job) => {
+      attempts.set(data.sha256, (attempts.get(data.sha256) ?? 0) + 1);
+      running++;
+      most = Math.max(most, running);
+      await sleep(100);
+      running--;
+      if (data.sha256 === 'sha0' && job.retryCount === 0) throw new Error('first attempt fails');
+    });
+    await q.enqueueExtract(Array.from({ length: 12 }, (_, i) => extractJob(i)));
+    await until(async () => (await q.pending('extract')) === 0 && attempts.size === 12, 30_000, '12 jobs');
+    expect(most).toBe(4); // the slots were all used, and never exceeded
+    expect(attempts.get('sha0')).toBe(2);
+    expect([...attempts.values()].filter((n) => n !== 1)).toEqual([2]);
+    await q.stop(2000);
+  }, 60_000);
+
   it('fetch jobs of one host are never in flight together', async () => {
     const [a, b] = [await start(), await start()];
     const inFlight = new Map<string, number>();
