@@ -1,18 +1,12 @@
-// The crawler against simulated government sites on 127.0.0.1. Every assertion about politeness is
-// made at the server: which paths were requested, when, and with which conditional headers.
-// Names resolve through an injected lookup, so nothing is ever sent beyond 127.0.0.1.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { Crawler, type CrawlOptions } from '../../src/crawl/crawl.ts';
 import type { Source } from '../../src/crawl/registry.ts';
 import type { Resolver } from '../../src/crawl/ssrf.ts';
 import { demoReports, startSite, type Site, type SiteOptions } from '../../src/demo/site.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { PLAIN } from '../../src/demo/layout.ts';
-import { Store } from '../../src/store/store.ts';
+import { describeStores, type Stores } from '../helpers/stores.ts';
 
 /** Test DNS: intranet.example is a private address (must be refused); everything else is loopback. */
 const resolver: Resolver = async (name) => [
@@ -30,9 +24,9 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function setup(siteOpts: Partial<SiteOptions> = {}, n = 7) {
+async function setup(stores: Stores, siteOpts: Partial<SiteOptions> = {}, n = 7) {
   const site = await startSite({ reports: demoReports(n), perPage: 3, ...siteOpts });
-  const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-crawl-')), 'n.db'));
+  const store = await stores.open();
   cleanup.push(
     () => site.close(),
     () => store.close(),
@@ -51,9 +45,10 @@ async function setup(siteOpts: Partial<SiteOptions> = {}, n = 7) {
 
 const paths = (site: Site) => site.requests.map((r) => r.path);
 
-describe('crawl of a simulated government site', () => {
+describeStores('crawl of a simulated government site', (stores) => {
   it('finds and ingests every report, obeys robots.txt and Crawl-delay, and stays out of the trap', async () => {
     const { site, store, crawl } = await setup(
+      stores,
       { robots: 'User-agent: *\nDisallow: /zfxxgk/zfxxgknb/202201/\nCrawl-delay: 0.2\n', trap: true },
       7,
     );
@@ -74,7 +69,7 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 
   it('a second crawl sends conditional requests and re-ingests only what changed; a vanished report is withdrawn, not deleted', async () => {
-    const { site, store, crawl } = await setup({}, 6);
+    const { site, store, crawl } = await setup(stores, {}, 6);
     await crawl();
     const before = site.requests.length;
     const changed = {
@@ -99,7 +94,7 @@ describe('crawl of a simulated government site', () => {
 
   it('GBK pages: charset only in <meta>, and a wrong charset=utf-8 header over GBK bytes', async () => {
     const report = demoReports(1)[0]!;
-    const { store, crawl } = await setup({
+    const { store, crawl } = await setup(stores, {
       reports: [],
       routes: (req, res) => {
         if (req.url === '/zfxxgk/zfxxgknb/index.html') {
@@ -141,7 +136,7 @@ describe('crawl of a simulated government site', () => {
 
   it('503 + Retry-After is honoured, a slow page times out, redirect chains are followed and loops refused', async () => {
     let hits503 = 0;
-    const { site, store, crawl } = await setup({
+    const { site, store, crawl } = await setup(stores, {
       reports: [],
       latency: (p) => (p === '/slow/t20250115_9.html' ? 3000 : 0),
       routes: (req, res) => {
@@ -201,7 +196,7 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 
   it('refuses a redirect to a name that resolves to a private address, without contacting it', async () => {
-    const { store, crawl } = await setup({
+    const { store, crawl } = await setup(stores, {
       reports: [],
       routes: (req, res) => {
         if (req.url === '/zfxxgk/zfxxgknb/index.html') {
@@ -228,7 +223,7 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 
   it('fetches one spelling of each URL, and refuses an oversized file', async () => {
-    const { site, store, crawl } = await setup({
+    const { site, store, crawl } = await setup(stores, {
       reports: [],
       routes: (req, res) => {
         const u = req.url ?? '';
@@ -273,7 +268,7 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 
   it('stops at --max-requests and resumes without refetching what completed', async () => {
-    const { site, crawl } = await setup({}, 9);
+    const { site, crawl } = await setup(stores, {}, 9);
     const first = await crawl({ maxRequests: 6 });
     expect(first.complete).toBe(false);
     const done1 = new Set(paths(site).filter((p) => p !== '/robots.txt'));
@@ -288,15 +283,17 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 });
 
-describe('many hosts at once', () => {
-  it('50 hosts × 20 pages: hosts in parallel, each host sequential, in about the time of the slowest host', async () => {
+describeStores('many hosts at once', (stores) => {
+  // On Postgres fewer hosts: enough concurrent writers to prove the store takes them in parallel.
+  const hosts = stores.kind === 'sqlite' ? 50 : 12;
+  it(`${hosts} hosts × 20 pages: hosts in parallel, each host sequential, in about the time of the slowest host`, async () => {
     const sites = await Promise.all(
-      Array.from({ length: 50 }, () => startSite({ reports: demoReports(19), perPage: 20, latency: () => 10 })),
+      Array.from({ length: hosts }, () => startSite({ reports: demoReports(19), perPage: 20, latency: () => 10 })),
     );
     cleanup.push(async () => {
       await Promise.all(sites.map((s) => s.close()));
     });
-    const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-many-')), 'n.db'));
+    const store = await stores.open();
     cleanup.push(() => store.close());
     const sources: Source[] = sites.map((s, i) => ({ id: `s${i}`, agency: `示例${i}`, entry: [s.entry] }));
     const rss0 = process.memoryUsage().rss;
