@@ -9,7 +9,7 @@ import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { extractBytes } from '../../src/pipeline.ts';
 import { escapeControls, safeJson, sanitizeText } from '../../src/safe-text.ts';
-import { Store } from '../../src/store/store.ts';
+import { describeStores } from '../helpers/stores.ts';
 import { runCli } from './run-cli.ts';
 
 const HOSTILE = '\x1b[2J\x1b]0;pwned\x07'; // clear the screen, retitle the terminal
@@ -61,12 +61,23 @@ describe('metadata is cleaned on the way in', () => {
     expect(r.report.title).not.toMatch(TERMINAL_BYTES);
     expect(r.report.title).toContain('测试市林业局');
   });
+});
 
+describe('record text is escaped on the way out', () => {
+  it('a file name holding escapes is escaped in the error line', async () => {
+    const name = path.join(dir, `\x1b]0;x\x07.html`);
+    const r = await runCli(['extract', name]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`nianbao: ${dir}/\\x1b]0;x\\x07.html: no such file\n`);
+  });
+});
+
+describeStores('the review commands on a terminal', (stores) => {
   it('ingest, then review list / show: no ESC or BEL byte reaches the terminal', async () => {
     const file = path.join(dir, 'hostile.html');
     writeFileSync(file, report(`${HOSTILE}测试市林业局`));
-    const db = path.join(dir, 'in.db');
-    const ingest = await runCli(['ingest', file, '--db', db]);
+    const db = await stores.fresh();
+    const ingest = await runCli(['ingest', file, '--db', db], { cwd: dir });
     expect(ingest.code).toBe(0);
     const list = await runCli(['review', 'list', '--db', db]);
     expect(list.stdout).toMatch(/\tT4-1\thard\t测试市林业局\t2024\t/);
@@ -76,12 +87,10 @@ describe('metadata is cleaned on the way in', () => {
     expect(show.stdout).toContain('测试市林业局 2024');
     expect(show.stdout).not.toMatch(/[\x1b\x07]/);
   });
-});
 
-describe('record text is escaped on the way out', () => {
   it('review list and show escape controls already in a store (written before this fix, or by another tool)', async () => {
-    const db = path.join(dir, 'raw.db');
-    const store = await Store.openSqlite(db);
+    const db = await stores.fresh();
+    const store = await stores.open(db);
     const agency = `${HOSTILE}旧局`;
     const at = '2026-01-01T00:00:00.000Z';
     const r = await store.db
@@ -139,12 +148,5 @@ describe('record text is escaped on the way out', () => {
     const json = await runCli(['review', 'list', '--json', '--db', db]);
     expect(json.stdout).not.toMatch(/[\x1b\x07]/);
     expect(JSON.parse(json.stdout)[0].agency).toBe(agency);
-  });
-
-  it('a file name holding escapes is escaped in the error line', async () => {
-    const name = path.join(dir, `\x1b]0;x\x07.html`);
-    const r = await runCli(['extract', name]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`nianbao: ${dir}/\\x1b]0;x\\x07.html: no such file\n`);
   });
 });
