@@ -410,6 +410,7 @@ export class Store {
       .select('report_id')
       .distinct()
       .where('sha256', 'in', (eb) => eb.selectFrom('sightings').select('sha256').where('location', '=', location))
+      .orderBy('report_id')
       .execute();
     return rows.map((r) => r.report_id);
   }
@@ -440,7 +441,8 @@ export class Store {
         .innerJoin('reports', 'reports.id', 'runs.report_id')
         .select(['reports.id as id', 'reports.report_year as year'])
         .where('reports.agency_source', 'is', null)
-        .where('reports.kind', '!=', 'not_a_report');
+        .where('reports.kind', '!=', 'not_a_report')
+        .orderBy('reports.id');
     if (by.referrer) {
       const rows = await base()
         .where('runs.sha256', 'in', (eb) =>
@@ -576,7 +578,7 @@ export class Store {
   }
 
   async itemsOfReport(trx: Transaction<Database> | Kysely<Database>, reportId: number): Promise<ReviewItemRow[]> {
-    return trx.selectFrom('review_items').selectAll().where('report_id', '=', reportId).execute();
+    return trx.selectFrom('review_items').selectAll().where('report_id', '=', reportId).orderBy('id').execute();
   }
 
   async item(id: number): Promise<ReviewItemRow | null> {
@@ -602,7 +604,14 @@ export class Store {
 
   /** Findings of a report that a cell takes part in, for exports. */
   async openItemsByReport(): Promise<Map<number, ReviewItemRow[]>> {
-    const rows = await this.db.selectFrom('review_items').selectAll().where('status', '=', 'open').execute();
+    // In item order: without it Postgres returns an updated row last, and the export's
+    // open_findings would list a cell's findings in another order than on SQLite.
+    const rows = await this.db
+      .selectFrom('review_items')
+      .selectAll()
+      .where('status', '=', 'open')
+      .orderBy('id')
+      .execute();
     const out = new Map<number, ReviewItemRow[]>();
     for (const r of rows) out.set(r.report_id, [...(out.get(r.report_id) ?? []), r]);
     return out;
@@ -824,9 +833,9 @@ export class Store {
   async children(parent: string, year?: number | null): Promise<string[]> {
     const body = await this.bodyByName(parent);
     if (!body)
-      return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map(
-        (r) => r.agency,
-      );
+      return (
+        await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).orderBy('agency').execute()
+      ).map((r) => r.agency);
     const kids = await this.db
       .selectFrom('body_identities')
       .select(['id', 'name'])
@@ -1066,6 +1075,7 @@ export class Store {
       .select('host')
       .distinct()
       .where((eb) => eb.or([eb('run_id', 'is', null), eb('run_id', '!=', runId)]))
+      .orderBy('host')
       .execute();
     return rows.map((r) => r.host);
   }
@@ -1288,7 +1298,13 @@ export class Store {
       runs: Array<{ id: number; parser_version: string; agency: string | null; report_year: number | null }>;
     }>
   > {
-    const docs = await this.db.selectFrom('documents').select(['sha256', 'media']).orderBy('first_seen_at').execute();
+    // Documents first seen at one instant (one crawl's batch) in one order on both dialects.
+    const docs = await this.db
+      .selectFrom('documents')
+      .select(['sha256', 'media'])
+      .orderBy('first_seen_at')
+      .orderBy('sha256')
+      .execute();
     const runs = await this.db
       .selectFrom('runs')
       .innerJoin('reports', 'reports.id', 'runs.report_id')
@@ -1323,7 +1339,13 @@ export class Store {
     if (f.level) q = q.where('level', '=', f.level);
     if (f.blame) q = q.where('blame', '=', f.blame);
     if (f.agency) q = q.where('agency', '=', f.agency);
-    if (f.agencyContains) q = q.where('agency', 'like', `%${f.agencyContains.replace(/[%_\\]/g, '')}%`);
+    // SQLite's LIKE ignores ASCII case; Postgres' LIKE does not, ILIKE does.
+    if (f.agencyContains)
+      q = q.where(
+        'agency',
+        this.dialect === 'postgres' ? 'ilike' : 'like',
+        `%${f.agencyContains.replace(/[%_\\]/g, '')}%`,
+      );
     if (f.year !== undefined) q = q.where('report_year', '=', f.year);
     if (f.reportId !== undefined) q = q.where('report_id', '=', f.reportId);
     if (f.region) {

@@ -1,3 +1,6 @@
+// The crawler against simulated government sites on 127.0.0.1. Every assertion about politeness is
+// made at the server: which paths were requested, when, and with which conditional headers.
+// Names resolve through an injected lookup, so nothing is ever sent beyond 127.0.0.1.
 import iconv from 'iconv-lite';
 import { afterEach, expect, it } from 'vitest';
 import { Crawler, type CrawlOptions } from '../../src/crawl/crawl.ts';

@@ -1,3 +1,6 @@
+// Evidence is the finding's cells, not the document's bytes: a visit counter reopens nothing, a
+// changed cell reopens with history; copies that disagree are queued (X-COPY); a table the copy did
+// not contain can be entered by hand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportRows } from '../../src/export/cells.ts';
 import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
@@ -92,6 +95,27 @@ describeStores('review evidence', (stores) => {
       await decide(store, items[0]!.id, 'publisher-error', 'the mirror is stale', 'tester', at());
       await crawl(page(other), mirror);
       expect(await store.item(items[0]!.id)).toMatchObject({ status: 'decided' });
+    });
+  });
+
+  describe('the export after an item changed', () => {
+    it("names a cell's open findings in item order, whichever item was updated last", async () => {
+      // 新收 自然人 takes part in two findings: T3-1 (its column) and T3-3 (its row).
+      const key = 'table3|new_received|natural_person';
+      const flags = async () => {
+        for await (const r of exportRows(store))
+          if (`${r.table}|${r.row}|${r.col}` === key) return String(r.open_findings);
+        throw new Error(`${key}: not exported`);
+      };
+      await crawl(page(fixture(AGENCY, 2024)));
+      const before = await flags();
+      expect(before).toMatch(/^T3-1#\d+;T3-3#\d+$/);
+      // The page changes a cell of T3-1 only: that item's evidence is updated (on Postgres its row
+      // moves to the end of the table), both stay open.
+      await crawl(page(fixture(AGENCY, 2024, 1, { 'table3|carried_over|natural_person': '5' })));
+      const t31 = (await store.listItems({ rule: 'T3-1' })).find((i) => before.includes(`#${i.id};`))!;
+      expect((await store.events(t31.id)).map((e) => e.event)).toEqual(['opened', 'reopened']);
+      expect(await flags()).toBe(before);
     });
   });
 

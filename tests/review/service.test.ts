@@ -1,3 +1,5 @@
+// The review service on a real store: the queue's filters, order and groups; decisions checked
+// against the version the reviewer saw; corrections validated against the cell's kind and the report.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
@@ -71,6 +73,20 @@ describeStores('review service', (stores) => {
       await store.upsertBody({ agency: '测试县财政局', parent: null, level: 'county', region_code: '350421' });
       const region = await service.queue({ region: '350400' });
       expect(region.items.map((i) => i.agency)).toEqual(['测试县财政局']);
+    });
+
+    it('a part of the name matches Latin letters whatever their case, as on SQLite', async () => {
+      // Ingest keeps only names of bodies (no Latin letters): this one was written by another tool.
+      const reportId = await ingest(html(BAD), 'a.html');
+      await store.db
+        .updateTable('review_items')
+        .set({ agency: '测试市GIS中心' })
+        .where('report_id', '=', reportId)
+        .execute();
+      const n = (await store.listItems({})).length;
+      for (const part of ['GIS', 'gis', 'Gis中心'])
+        expect((await service.queue({ agencyContains: part })).total, part).toBe(n);
+      expect((await service.queue({ agencyContains: 'GIT' })).total).toBe(0);
     });
 
     it('shows messages with the printed names, never canonical keys', () => {
