@@ -6,7 +6,7 @@ import { ensureBodies } from '../bodies/resolve.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
 import { evaluateReport } from '../review/evaluate.ts';
-import type { Store } from '../store/store.ts';
+import { RunExistsError, type RunIdentity, type Store } from '../store/store.ts';
 import { isolationEnabled, sharedPool, type ExtractionPool } from '../isolate/pool.ts';
 import type { ReportRecord } from '../record.ts';
 import { bestCopy } from './copies.ts';
@@ -120,8 +120,8 @@ async function beginIngest(
         });
         throw new Error(r.error);
       }
-      const reportId = await saveReading(store, r.record, src, at, parserVersion);
-      return { reportId, isNewDocument, extracted: true };
+      const saved = await saveReading(store, r.record, src, at, parserVersion);
+      return { ...saved, isNewDocument };
     },
   };
 }
@@ -137,10 +137,36 @@ async function saveReading(
   src: BytesSource,
   at: string,
   parserVersion: string,
-): Promise<number> {
+): Promise<{ reportId: number; extracted: boolean }> {
   const identity = await identify(store, record, src);
   const affected: number[] = [];
-  const saved = await store.transaction(async (trx) => {
+  let saved: { runId: number; reportId: number };
+  try {
+    saved = await saveRunAndCopies(store, record, src, at, parserVersion, identity, affected);
+  } catch (e) {
+    if (!(e instanceof RunExistsError)) throw e;
+    // The same bytes were read and saved meanwhile (another host served them at the same moment):
+    // nothing of this attempt was kept; the document is handled as one seen again.
+    const run = (await store.findRun(record.source.sha256, parserVersion))!;
+    await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
+    return { reportId: run.report_id, extracted: false };
+  }
+  // The reports that lost copies are checked again (an affected one resolves its review items).
+  for (const id of affected) await evaluateReport(store, id, at);
+  return { reportId: saved.reportId, extracted: true };
+}
+
+/** The run, the orphan copies that join its report, and the reports whose current copy changed. */
+function saveRunAndCopies(
+  store: Store,
+  record: ReportRecord,
+  src: BytesSource,
+  at: string,
+  parserVersion: string,
+  identity: RunIdentity,
+  affected: number[],
+): Promise<{ runId: number; reportId: number }> {
+  return store.transaction(async (trx) => {
     await store.clearFailure(trx, record.source.sha256, parserVersion);
     const saved = await store.saveRun(trx, record, parserVersion, at, identity);
     if (identity.agencySource && identity.year) {
@@ -166,9 +192,6 @@ async function saveReading(
       }
     return saved;
   });
-  // The reports that lost copies are checked again (an affected one resolves its review items).
-  for (const id of affected) await evaluateReport(store, id, at);
-  return saved.reportId;
 }
 
 /**

@@ -98,6 +98,13 @@ export function identityKey(identity: RunIdentity, record: ReportRecord): string
     : `sha:${record.source.sha256}`;
 }
 
+/** This parser version's reading of the document was saved meanwhile (by another ingest of the same bytes). */
+export class RunExistsError extends Error {
+  constructor(sha256: string, parserVersion: string) {
+    super(`${sha256}: already read by parser ${parserVersion}`);
+  }
+}
+
 export class Store {
   private constructor(
     readonly db: Kysely<Database>,
@@ -210,12 +217,12 @@ export class Store {
   ): Promise<{ runId: number; reportId: number }> {
     const key = identityKey(identity, record);
     const r = record.report;
-    let report = await trx
-      .selectFrom('reports')
-      .select(['id', 'current_run_id'])
-      .where('report_key', '=', key)
-      .executeTakeFirst();
+    const find = () =>
+      trx.selectFrom('reports').select(['id', 'current_run_id']).where('report_key', '=', key).executeTakeFirst();
+    let report = await find();
     if (!report) {
+      // Another transaction may create this report meanwhile (on Postgres nothing serialises the
+      // look-up and the insert, as BEGIN IMMEDIATE does on SQLite): then it is the one.
       report = await trx
         .insertInto('reports')
         .values({
@@ -230,8 +237,11 @@ export class Store {
           created_at: at,
           updated_at: at,
         })
+        .onConflict((oc) => oc.column('report_key').doNothing())
         .returning(['id', 'current_run_id'])
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      report ??= await find();
+      if (!report) throw new Error(`report ${key}: neither created nor found`);
     }
     const run = await trx
       .insertInto('runs')
@@ -244,8 +254,10 @@ export class Store {
         agency_source: key.startsWith('sha:') ? null : identity.agencySource,
         copy_signature: identity.signature ?? null,
       })
+      .onConflict((oc) => oc.columns(['sha256', 'parser_version']).doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!run) throw new RunExistsError(record.source.sha256, parserVersion);
     for (let i = 0; i < record.cells.length; i += 100) {
       await trx
         .insertInto('cells')

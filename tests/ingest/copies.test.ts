@@ -141,6 +141,30 @@ describeStores('ingest of copies', (stores) => {
     });
   });
 
+  describe('copies arriving at the same moment', () => {
+    it('make one report per body and year, and the same bytes from two hosts one run', async () => {
+      // Five bodies, each with two copies printing different values (two documents, one report key)
+      // and one document served by two hosts: all ingested at once.
+      const agencies = ['莆田市审计局', '三明市审计局', '南平市审计局', '宁德市审计局', '龙岩市审计局'];
+      const results = await Promise.all(
+        agencies.flatMap((agency, i) => {
+          const a = page(fixture(agency, 2021));
+          const b = page(fixture(agency, 2021, 2));
+          const at = (n: number) => ({
+            location: `https://h${n}.gov.cn/${i}.html`,
+            url: `https://h${n}.gov.cn/${i}.html`,
+          });
+          return [a, b, a].map((bytes, n) => ingestBytes(store, bytes, at(n), 'T1', undefined, { pool: null }));
+        }),
+      );
+      expect(results.every((r) => r.reportId !== null)).toBe(true);
+      const reports = await store.allReports();
+      expect(reports.map((r) => r.report_key).sort()).toEqual(agencies.map((a) => `${a}|2021`).sort());
+      for (const r of reports) expect((await store.runsOf(r.id)).length, r.report_key).toBe(2);
+      expect(results.filter((r) => r.extracted)).toHaveLength(agencies.length * 2);
+    });
+  });
+
   describe('a newer version at the same address', () => {
     it('moves the page to the year it now names; the old report no longer stands', async () => {
       const url = 'https://x.gov.cn/ndbg/t1.html';
