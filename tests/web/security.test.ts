@@ -1,7 +1,7 @@
 // The desk's guards without a browser: token and login cookie, CSRF, Host checks, a non-loopback
 // bind refused without a token, and report text always escaped.
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -135,6 +135,47 @@ describeStores('serve security', (stores) => {
       expect(await (await get(a, `/api/items/${id}`)).json()).toEqual(JSON.parse(show.stdout));
       expect((await get(a, '/api/items?year=abc')).status).toBe(400);
       expect((await get(a, '/api/items/999999')).status).toBe(404);
+    });
+
+    it('nianbao serve on this store: a decision made on the desk rewrites the queue file named after the store', async () => {
+      const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--who', 'served', '--db', db], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const t0 = Date.now();
+        while (!/http:\/\/[^/]+\//.test(out) && child.exitCode === null && Date.now() - t0 < 30_000)
+          await new Promise((r) => setTimeout(r, 50));
+        const base = /(http:\/\/[^/]+)\//.exec(out)![1]!;
+        const html = await (await fetch(`${base}/`)).text();
+        const id = Number(html.match(/data-id="(\d+)"/)![1]);
+        const version = html.match(/data-version="([^"]+)"/)![1]!;
+        const csrf = html.match(/name="csrf" value="([^"]+)"/)![1]!;
+        const res = await fetch(`${base}/decide`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf, item: `${id}:${version}`, as: 'false-alarm', back: '/' }).toString(),
+        });
+        expect(res.status).toBe(303);
+        expect((await store.events(id)).at(-1)).toMatchObject({ event: 'decided', who: 'served' });
+        // SQLite: beside the store file; Postgres: output/<database> under the working folder.
+        const queue =
+          stores.kind === 'sqlite'
+            ? db.replace(/\.db$/, '.review-queue.jsonl')
+            : path.join(dir, 'output', `${new URL(db).pathname.slice(1)}.review-queue.jsonl`);
+        const open = readFileSync(queue, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l).id);
+        expect(open).toEqual((await store.listItems({ status: 'open' })).map((i) => i.id));
+        expect(open).not.toContain(id);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+      }
     });
 
     it('the report page lists every copy and its runs; coverage links bodies × years to reports', async () => {
