@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/export/cells.ts';
-import { describeStores } from '../helpers/stores.ts';
+import { describeStores, itOnce } from '../helpers/stores.ts';
 import { FIXTURES, renderFixture } from './fixture-store.ts';
 
 const exec = promisify(execFile);
@@ -56,8 +56,9 @@ describeStores('nianbao export / bodies / summary', (stores) => {
   }, 60_000);
 
   // Refused before any store is opened: once is enough.
-  if (stores.kind === 'sqlite')
-    it('bad options: one line, exit status 2', async () => {
+  itOnce(stores)(
+    'bad options: one line, exit status 2',
+    async () => {
       for (const args of [
         ['export', '--format', 'parquet'],
         ['export', '--format', 'xlsx', '--out', path.join(tmp, 'x')],
@@ -68,7 +69,9 @@ describeStores('nianbao export / bodies / summary', (stores) => {
         expect(r.stderr.trim().split('\n')).toHaveLength(1);
         expect(r.stderr).toMatch(/^nianbao: /);
       }
-    }, 60_000);
+    },
+    60_000,
+  );
 
   it('bodies list / merge / show: the merge is audited and the reports follow', async () => {
     const list = (await nianbao('bodies', 'list', '--json')).stdout

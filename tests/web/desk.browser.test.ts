@@ -23,7 +23,7 @@ import { imageOnlyPdf } from '../render/scan.ts';
 import { badCells, htmlReport, ingestAll, textReport } from './helpers.ts';
 import { PLAIN } from '../../src/demo/layout.ts';
 import { memoExtraction } from '../helpers/memo-extract.ts';
-import { describeStores } from '../helpers/stores.ts';
+import { describeStores, itOnce } from '../helpers/stores.ts';
 
 const run = promisify(execFile);
 const haveTools = existsSync(CHROMIUM) && hasCjkFont() && existsSync('/usr/bin/pdftoppm') && ocrAvailable();
@@ -236,7 +236,7 @@ describeStores('review desk', (stores) => {
       await page.close();
     });
 
-    it('text report: the line of the cell is highlighted', async () => {
+    itOnce(stores)('text report: the line of the cell is highlighted', async () => {
       const page = await newPage();
       await page.goto(`${base}/items/${ids.text}`);
       const v = await new ReviewService(store).show(ids.text!);
@@ -248,7 +248,7 @@ describeStores('review desk', (stores) => {
       await page.close();
     });
 
-    it('PDF report: the page is rendered and the cell bbox outlined over the printed value', async () => {
+    itOnce(stores)('PDF report: the page is rendered and the cell bbox outlined over the printed value', async () => {
       const page = await newPage();
       await page.goto(`${base}/items/${ids.pdf}`);
       // The box sits on ink: the rendered page is darker inside the box than the page's average.
@@ -257,13 +257,16 @@ describeStores('review desk', (stores) => {
       await page.close();
     });
 
-    it('OFD report: the page drawn from its positioned text with the cell outlined over the value', async () => {
-      const page = await newPage();
-      await page.goto(`${base}/items/${ids.ofd}`);
-      const darkness = await inkInBox(page);
-      expect(darkness.inBox).toBeGreaterThan(darkness.page * 1.5);
-      await page.close();
-    });
+    itOnce(stores)(
+      'OFD report: the page drawn from its positioned text with the cell outlined over the value',
+      async () => {
+        const page = await newPage();
+        await page.goto(`${base}/items/${ids.ofd}`);
+        const darkness = await inkInBox(page);
+        expect(darkness.inBox).toBeGreaterThan(darkness.page * 1.5);
+        await page.close();
+      },
+    );
 
     it('scan: the page image with the OCR cell outlined, its crop and its confidence', async () => {
       const page = await newPage();
@@ -362,7 +365,7 @@ describeStores('review desk', (stores) => {
       await page.close();
     });
 
-    it('a hostile report page shown in the source pane sends no request to the server', async () => {
+    itOnce(stores)('a hostile report page shown in the source pane sends no request to the server', async () => {
       const page = await newPage();
       const seen: string[] = [];
       page.on('request', (r) => seen.push(r.url()));

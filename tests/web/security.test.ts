@@ -10,7 +10,7 @@ import { parserVersion } from '../../parsers/index.ts';
 import { ReviewService } from '../../src/review/service.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createApp } from '../../src/web/server.ts';
-import { describeStores } from '../helpers/stores.ts';
+import { describeStores, itOnce } from '../helpers/stores.ts';
 import { htmlReport, ingestAll } from './helpers.ts';
 
 const exec = promisify(execFile);
@@ -40,14 +40,13 @@ describeStores('serve security', (stores) => {
 
   describe('the desk', () => {
     // Refused before the store is opened: once is enough.
-    if (stores.kind === 'sqlite')
-      it('refuses a non-loopback bind without a token, in one line with a non-zero exit', async () => {
-        const err = await nianbao(['serve', '--host', '0.0.0.0']).catch((e: { code: number; stderr: string }) => e);
-        expect((err as { code: number }).code).not.toBe(0);
-        expect((err as { stderr: string }).stderr.trim().split('\n')).toEqual([
-          'nianbao: refusing to serve on 0.0.0.0 without --token (a non-loopback address needs a token)',
-        ]);
-      });
+    itOnce(stores)('refuses a non-loopback bind without a token, in one line with a non-zero exit', async () => {
+      const err = await nianbao(['serve', '--host', '0.0.0.0']).catch((e: { code: number; stderr: string }) => e);
+      expect((err as { code: number }).code).not.toBe(0);
+      expect((err as { stderr: string }).stderr.trim().split('\n')).toEqual([
+        'nianbao: refusing to serve on 0.0.0.0 without --token (a non-loopback address needs a token)',
+      ]);
+    });
 
     it('serves the summary page with its SVG charts under a CSP that allows no script', async () => {
       const res = await get(app(null), '/summary');
