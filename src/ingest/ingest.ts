@@ -6,7 +6,7 @@ import { ensureBodies } from '../bodies/resolve.ts';
 import { extractBytes, MAX_INPUT_BYTES, sha256 } from '../pipeline.ts';
 import { sniffMedia } from '../read/sniff.ts';
 import { evaluateReport } from '../review/evaluate.ts';
-import type { Store } from '../store/store.ts';
+import { RunExistsError, type Store } from '../store/store.ts';
 import { isolationEnabled, sharedPool, type ExtractionPool } from '../isolate/pool.ts';
 import type { ReportRecord } from '../record.ts';
 import { bestCopy } from './copies.ts';
@@ -158,13 +158,27 @@ async function saveReading(
   at: string,
   parserVersion: string,
 ): Promise<{ reportId: number; extracted: boolean }> {
+  // Another process committed a reading of these bytes meanwhile: it stands, and the document is
+  // handled as one seen again (which copy is current may change).
+  const seenAgain = async () => {
+    const run = await store.findRun(record.source.sha256, parserVersion);
+    if (!run) return null;
+    await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
+    return { reportId: run.report_id, extracted: false, affected: [] };
+  };
   // One commit at a time across the store's processes: which report a reading joins depends on the
   // reports and copies already stored, so two at once could both create the same report.
   const r = await store.exclusive(COMMIT_LOCK, async () => {
-    // Another process committed a reading of these bytes meanwhile: it stands.
-    const done = await store.findRun(record.source.sha256, parserVersion);
-    if (done) return { reportId: done.report_id, extracted: false, affected: [] };
-    return { ...(await commitReading(store, record, src, at, parserVersion)), extracted: true };
+    const done = await seenAgain();
+    if (done) return done;
+    try {
+      return { ...(await commitReading(store, record, src, at, parserVersion)), extracted: true };
+    } catch (e) {
+      // Two SQLite processes on one file (the lock is per process there): the run's key decides.
+      const again = e instanceof RunExistsError ? await seenAgain() : null;
+      if (again) return again;
+      throw e;
+    }
   });
   // The reports that lost copies are checked again (an affected one resolves its review items).
   for (const id of r.affected) await evaluateReport(store, id, at);

@@ -20,6 +20,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import pg from 'pg';
+import { log } from '../log.ts';
 
 // ------------------------------------------------------------------ SQLite
 
@@ -111,5 +112,10 @@ export class PostgresDdlPlugin implements KyselyPlugin {
 }
 
 export function postgresDialect(url: string, max = 10): PostgresDialect {
-  return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max, types: STORE_PG_TYPES }) });
+  const pool = new pg.Pool({ connectionString: url, max, types: STORE_PG_TYPES });
+  // An idle connection the server ends (a restart, an idle timeout, pg_terminate_backend) is an
+  // 'error' on the pool; unheard, it would end the process (`serve`, a worker). The pool has already
+  // dropped that connection and opens another for the next query.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'store: an idle Postgres connection was closed'));
+  return new PostgresDialect({ pool });
 }

@@ -104,6 +104,13 @@ export function identityKey(identity: RunIdentity, record: ReportRecord): string
     : `sha:${record.source.sha256}`;
 }
 
+/** This parser version's reading of the document was saved meanwhile (by another ingest of the same bytes). */
+export class RunExistsError extends Error {
+  constructor(sha256: string, parserVersion: string) {
+    super(`${sha256}: already read by parser ${parserVersion}`);
+  }
+}
+
 export class Store {
   private constructor(
     readonly db: Kysely<Database>,
@@ -231,12 +238,12 @@ export class Store {
   ): Promise<{ runId: number; reportId: number }> {
     const key = identityKey(identity, record);
     const r = record.report;
-    let report = await trx
-      .selectFrom('reports')
-      .select(['id', 'current_run_id'])
-      .where('report_key', '=', key)
-      .executeTakeFirst();
+    const find = () =>
+      trx.selectFrom('reports').select(['id', 'current_run_id']).where('report_key', '=', key).executeTakeFirst();
+    let report = await find();
     if (!report) {
+      // Another transaction may create this report meanwhile (on Postgres nothing serialises the
+      // look-up and the insert, as BEGIN IMMEDIATE does on SQLite): then it is the one.
       report = await trx
         .insertInto('reports')
         .values({
@@ -251,8 +258,11 @@ export class Store {
           created_at: at,
           updated_at: at,
         })
+        .onConflict((oc) => oc.column('report_key').doNothing())
         .returning(['id', 'current_run_id'])
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      report ??= await find();
+      if (!report) throw new Error(`report ${key}: neither created nor found`);
     }
     const run = await trx
       .insertInto('runs')
@@ -265,8 +275,10 @@ export class Store {
         agency_source: key.startsWith('sha:') ? null : identity.agencySource,
         copy_signature: identity.signature ?? null,
       })
+      .onConflict((oc) => oc.columns(['sha256', 'parser_version']).doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!run) throw new RunExistsError(record.source.sha256, parserVersion);
     for (let i = 0; i < record.cells.length; i += 100) {
       await trx
         .insertInto('cells')
@@ -431,6 +443,7 @@ export class Store {
       .select('report_id')
       .distinct()
       .where('sha256', 'in', (eb) => eb.selectFrom('sightings').select('sha256').where('location', '=', location))
+      .orderBy('report_id')
       .execute();
     return rows.map((r) => r.report_id);
   }
@@ -461,7 +474,8 @@ export class Store {
         .innerJoin('reports', 'reports.id', 'runs.report_id')
         .select(['reports.id as id', 'reports.report_year as year'])
         .where('reports.agency_source', 'is', null)
-        .where('reports.kind', '!=', 'not_a_report');
+        .where('reports.kind', '!=', 'not_a_report')
+        .orderBy('reports.id');
     if (by.referrer) {
       const rows = await base()
         .where('runs.sha256', 'in', (eb) =>
@@ -597,7 +611,7 @@ export class Store {
   }
 
   async itemsOfReport(trx: Transaction<Database> | Kysely<Database>, reportId: number): Promise<ReviewItemRow[]> {
-    return trx.selectFrom('review_items').selectAll().where('report_id', '=', reportId).execute();
+    return trx.selectFrom('review_items').selectAll().where('report_id', '=', reportId).orderBy('id').execute();
   }
 
   async item(id: number): Promise<ReviewItemRow | null> {
@@ -625,7 +639,14 @@ export class Store {
 
   /** Findings of a report that a cell takes part in, for exports. */
   async openItemsByReport(): Promise<Map<number, ReviewItemRow[]>> {
-    const rows = await this.db.selectFrom('review_items').selectAll().where('status', '=', 'open').execute();
+    // In item order: without it Postgres returns an updated row last, and the export's
+    // open_findings would list a cell's findings in another order than on SQLite.
+    const rows = await this.db
+      .selectFrom('review_items')
+      .selectAll()
+      .where('status', '=', 'open')
+      .orderBy('id')
+      .execute();
     const out = new Map<number, ReviewItemRow[]>();
     for (const r of rows) out.set(r.report_id, [...(out.get(r.report_id) ?? []), r]);
     return out;
@@ -847,9 +868,9 @@ export class Store {
   async children(parent: string, year?: number | null): Promise<string[]> {
     const body = await this.bodyByName(parent);
     if (!body)
-      return (await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).execute()).map(
-        (r) => r.agency,
-      );
+      return (
+        await this.db.selectFrom('bodies').select('agency').where('parent', '=', parent).orderBy('agency').execute()
+      ).map((r) => r.agency);
     const kids = await this.db
       .selectFrom('body_identities')
       .select(['id', 'name'])
@@ -1089,6 +1110,7 @@ export class Store {
       .select('host')
       .distinct()
       .where((eb) => eb.or([eb('run_id', 'is', null), eb('run_id', '!=', runId)]))
+      .orderBy('host')
       .execute();
     return rows.map((r) => r.host);
   }
@@ -1311,7 +1333,13 @@ export class Store {
       runs: Array<{ id: number; parser_version: string; agency: string | null; report_year: number | null }>;
     }>
   > {
-    const docs = await this.db.selectFrom('documents').select(['sha256', 'media']).orderBy('first_seen_at').execute();
+    // Documents first seen at one instant (one crawl's batch) in one order on both dialects.
+    const docs = await this.db
+      .selectFrom('documents')
+      .select(['sha256', 'media'])
+      .orderBy('first_seen_at')
+      .orderBy('sha256')
+      .execute();
     const runs = await this.db
       .selectFrom('runs')
       .innerJoin('reports', 'reports.id', 'runs.report_id')
@@ -1346,7 +1374,13 @@ export class Store {
     if (f.level) q = q.where('level', '=', f.level);
     if (f.blame) q = q.where('blame', '=', f.blame);
     if (f.agency) q = q.where('agency', '=', f.agency);
-    if (f.agencyContains) q = q.where('agency', 'like', `%${f.agencyContains.replace(/[%_\\]/g, '')}%`);
+    // SQLite's LIKE ignores ASCII case; Postgres' LIKE does not, ILIKE does.
+    if (f.agencyContains)
+      q = q.where(
+        'agency',
+        this.dialect === 'postgres' ? 'ilike' : 'like',
+        `%${f.agencyContains.replace(/[%_\\]/g, '')}%`,
+      );
     if (f.year !== undefined) q = q.where('report_year', '=', f.year);
     if (f.reportId !== undefined) q = q.where('report_id', '=', f.reportId);
     if (f.region) {

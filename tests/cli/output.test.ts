@@ -8,14 +8,14 @@ import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
 import { openOutput, OutputError } from '../../src/cli/output.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/open.ts';
 import { bigStore } from '../helpers/big-store.ts';
+import { describeStores } from '../helpers/stores.ts';
 import { runCli, runCliIntoHead } from './run-cli.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-output-'));
 const db = path.join(dir, 'cells.db'); // reports with cells: export has thousands of lines
-const itemsDb = path.join(dir, 'items.db'); // thousands of review items
 const reportFile = path.join(dir, 'report.html');
 
 const report = (agency: string, year: number) =>
@@ -24,8 +24,9 @@ const report = (agency: string, year: number) =>
     PLAIN,
   );
 
-beforeAll(async () => {
-  const store = await Store.openSqlite(db);
+/** Five reports with cells: their export has thousands of lines. */
+async function cellsStore(target: string) {
+  const store = await openStore(target);
   for (const [i, agency] of [
     '测试市林业局',
     '测试市水利局',
@@ -37,7 +38,10 @@ beforeAll(async () => {
     await recheck(store, [r.reportId!], AT);
   }
   await store.close();
-  await (await bigStore(itemsDb, 2000, 3)).close();
+}
+
+beforeAll(async () => {
+  await cellsStore(db);
   writeFileSync(reportFile, report('测试市林业局', 2024));
 });
 
@@ -98,7 +102,16 @@ describe('a write error names the path and the reason', () => {
   });
 });
 
-describe('a closed pipe ends the output quietly with exit status 0', () => {
+describeStores('a closed pipe ends the output quietly with exit status 0', (stores) => {
+  let db: string;
+  let itemsDb: string; // thousands of review items
+  beforeAll(async () => {
+    db = await stores.fresh();
+    await cellsStore(db);
+    itemsDb = await stores.fresh();
+    await (await bigStore(itemsDb, 2000, 3)).close();
+  }, 120_000);
+
   it('export | head -1', () => {
     const r = runCliIntoHead(['export', '--db', db]);
     expect(r.stdout.startsWith('report_id,')).toBe(true);
@@ -126,7 +139,9 @@ describe('a closed pipe ends the output quietly with exit status 0', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+});
 
+describe('a closed pipe ends extract quietly', () => {
   it('extract | head -1', () => {
     const r = runCliIntoHead(['extract', ...Array.from({ length: 40 }, () => reportFile)]);
     expect(JSON.parse(r.stdout).report.agency).toBe('测试市林业局');

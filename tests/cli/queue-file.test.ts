@@ -1,5 +1,5 @@
 // One store, one queue file: the queue is named after its store, so two stores in one folder keep
-// their own queues.
+// their own queues (a Postgres store's under output/ of the working folder, named after its database).
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { DEFAULT_DB, queueFileFor } from '../../src/store/paths.ts';
+import { describeStores } from '../helpers/stores.ts';
 import { runCli } from './run-cli.ts';
 
 describe('queueFileFor', () => {
@@ -27,8 +28,8 @@ describe('queueFileFor', () => {
   });
 });
 
-describe('ingest into two stores in one folder', () => {
-  it('writes one queue file per store, each with its own items', async () => {
+describeStores('ingest into two stores in one folder', (stores) => {
+  it('writes one queue file per store, each with its own items; a decision rewrites its own', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-queues-'));
     const report = (agency: string, bad: boolean) => {
       const cells = new Map(layoutKeys('v2021').map((k) => [k, '0']));
@@ -37,20 +38,38 @@ describe('ingest into two stores in one folder', () => {
       writeFileSync(file, renderHtml({ version: 'v2021', agency, year: 2024, cells }, PLAIN));
       return file;
     };
-    const a = await runCli(['ingest', report('测试市林业局', true), '--db', path.join(dir, 'a.db')]);
-    const b = await runCli(['ingest', report('测试市水利局', false), '--db', path.join(dir, 'b.db')]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const qa = path.join(dir, 'a.review-queue.jsonl');
-    const qb = path.join(dir, 'b.review-queue.jsonl');
-    expect(a.stderr).toContain(`1 open in ${qa}`);
-    expect(b.stderr).toContain(`0 open in ${qb}`);
-    expect(
-      readFileSync(qa, 'utf8')
-        .trim()
+    // SQLite: a.db and b.db side by side. Postgres: two databases, whose queues are written under
+    // output/ of the working folder, named after each database.
+    const sqlite = stores.kind === 'sqlite';
+    const [a, b] = sqlite
+      ? [path.join(dir, 'a.db'), path.join(dir, 'b.db')]
+      : [await stores.fresh(), await stores.fresh()];
+    const queueOf = (db: string) =>
+      sqlite
+        ? db.replace(/\.db$/, '.review-queue.jsonl')
+        : path.join(dir, 'output', `${new URL(db).pathname.slice(1)}.review-queue.jsonl`);
+    const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      runCli(args, { cwd: dir, env: { ...process.env, NIANBAO_DB: '', ...env } });
+    // One store named by --db, the other by $NIANBAO_DB.
+    const ra = await cli(['ingest', report('测试市林业局', true), '--db', a]);
+    const rb = await cli(['ingest', report('测试市水利局', false)], { NIANBAO_DB: b });
+    expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
+    const [qa, qb] = [queueOf(a), queueOf(b)];
+    expect(ra.stderr).toContain(`1 open in ${qa}`);
+    expect(rb.stderr).toContain(`0 open in ${qb}`);
+    const queued = (q: string) =>
+      readFileSync(q, 'utf8')
         .split('\n')
-        .map((l) => JSON.parse(l).agency),
-    ).toEqual(['测试市林业局']);
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    expect(queued(qa).map((x) => x.agency)).toEqual(['测试市林业局']);
     expect(readFileSync(qb, 'utf8')).toBe('');
     expect(existsSync(path.join(dir, 'review-queue.jsonl'))).toBe(false);
+    expect(existsSync(path.join(dir, 'output', 'nianbao.review-queue.jsonl'))).toBe(false);
+    // A decision made through the review command rewrites that store's queue, and only that one.
+    const decided = await cli(['review', 'decide', String(queued(qa)[0].id), '--as', 'false-alarm', '--db', a]);
+    expect(decided.code, decided.stderr).toBe(0);
+    expect(readFileSync(qa, 'utf8')).toBe('');
+    expect(readFileSync(qb, 'utf8')).toBe('');
   });
 });

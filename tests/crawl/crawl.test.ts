@@ -1,18 +1,15 @@
 // The crawler against simulated government sites on 127.0.0.1. Every assertion about politeness is
 // made at the server: which paths were requested, when, and with which conditional headers.
 // Names resolve through an injected lookup, so nothing is ever sent beyond 127.0.0.1.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { Crawler, type CrawlOptions } from '../../src/crawl/crawl.ts';
 import type { Source } from '../../src/crawl/registry.ts';
 import type { Resolver } from '../../src/crawl/ssrf.ts';
 import { demoReports, startSite, type Site, type SiteOptions } from '../../src/demo/site.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { PLAIN } from '../../src/demo/layout.ts';
-import { Store } from '../../src/store/store.ts';
+import { describeStores, type Stores, itOnce } from '../helpers/stores.ts';
 
 /** Test DNS: intranet.example is a private address (must be refused); everything else is loopback. */
 const resolver: Resolver = async (name) => [
@@ -30,9 +27,9 @@ afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });
 
-async function setup(siteOpts: Partial<SiteOptions> = {}, n = 7) {
+async function setup(stores: Stores, siteOpts: Partial<SiteOptions> = {}, n = 7) {
   const site = await startSite({ reports: demoReports(n), perPage: 3, ...siteOpts });
-  const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-crawl-')), 'n.db'));
+  const store = await stores.open();
   cleanup.push(
     () => site.close(),
     () => store.close(),
@@ -51,9 +48,10 @@ async function setup(siteOpts: Partial<SiteOptions> = {}, n = 7) {
 
 const paths = (site: Site) => site.requests.map((r) => r.path);
 
-describe('crawl of a simulated government site', () => {
+describeStores('crawl of a simulated government site', (stores) => {
   it('finds and ingests every report, obeys robots.txt and Crawl-delay, and stays out of the trap', async () => {
     const { site, store, crawl } = await setup(
+      stores,
       { robots: 'User-agent: *\nDisallow: /zfxxgk/zfxxgknb/202201/\nCrawl-delay: 0.2\n', trap: true },
       7,
     );
@@ -74,7 +72,7 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 
   it('a second crawl sends conditional requests and re-ingests only what changed; a vanished report is withdrawn, not deleted', async () => {
-    const { site, store, crawl } = await setup({}, 6);
+    const { site, store, crawl } = await setup(stores, {}, 6);
     await crawl();
     const before = site.requests.length;
     const changed = {
@@ -97,138 +95,150 @@ describe('crawl of a simulated government site', () => {
     expect((await store.db.selectFrom('runs').select('id').execute()).length).toBe(runs.length); // nothing deleted
   }, 30_000);
 
-  it('GBK pages: charset only in <meta>, and a wrong charset=utf-8 header over GBK bytes', async () => {
-    const report = demoReports(1)[0]!;
-    const { store, crawl } = await setup({
-      reports: [],
-      routes: (req, res) => {
-        if (req.url === '/zfxxgk/zfxxgknb/index.html') {
-          res
-            .writeHead(200, { 'content-type': 'text/html' })
-            .end(
-              iconv.encode(
-                '<meta charset="gbk"><a href="/x/t20250115_1.html">宜兴市司法局2024年政府信息公开工作年度报告</a>',
-                'gbk',
+  itOnce(stores)(
+    'GBK pages: charset only in <meta>, and a wrong charset=utf-8 header over GBK bytes',
+    async () => {
+      const report = demoReports(1)[0]!;
+      const { store, crawl } = await setup(stores, {
+        reports: [],
+        routes: (req, res) => {
+          if (req.url === '/zfxxgk/zfxxgknb/index.html') {
+            res
+              .writeHead(200, { 'content-type': 'text/html' })
+              .end(
+                iconv.encode(
+                  '<meta charset="gbk"><a href="/x/t20250115_1.html">宜兴市司法局2024年政府信息公开工作年度报告</a>',
+                  'gbk',
+                ),
+              );
+            return true;
+          }
+          if (req.url === '/x/t20250115_1.html') {
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+              Buffer.from(
+                renderHtml(
+                  {
+                    ...report,
+                    agency: '宜兴市司法局',
+                    year: 2024,
+                    version: 'v2021',
+                    cells: demoReports(12)[11]!.cells,
+                  },
+                  PLAIN,
+                  { charset: 'gbk', metaCharset: false },
+                ),
               ),
             );
-          return true;
-        }
-        if (req.url === '/x/t20250115_1.html') {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-            Buffer.from(
-              renderHtml(
-                {
-                  ...report,
-                  agency: '宜兴市司法局',
-                  year: 2024,
-                  version: 'v2021',
-                  cells: demoReports(12)[11]!.cells,
-                },
-                PLAIN,
-                { charset: 'gbk', metaCharset: false },
-              ),
-            ),
-          );
-          return true;
-        }
-        return false;
-      },
-    });
-    await crawl();
-    const reports = await store.allReports();
-    expect(reports.map((r) => [r.agency, r.report_year])).toEqual([['宜兴市司法局', 2024]]);
-  }, 30_000);
+            return true;
+          }
+          return false;
+        },
+      });
+      await crawl();
+      const reports = await store.allReports();
+      expect(reports.map((r) => [r.agency, r.report_year])).toEqual([['宜兴市司法局', 2024]]);
+    },
+    30_000,
+  );
 
-  it('503 + Retry-After is honoured, a slow page times out, redirect chains are followed and loops refused', async () => {
-    let hits503 = 0;
-    const { site, store, crawl } = await setup({
-      reports: [],
-      latency: (p) => (p === '/slow/t20250115_9.html' ? 3000 : 0),
-      routes: (req, res) => {
-        const u = req.url ?? '';
-        const links = [
-          '/busy/t20250115_1.html',
-          '/slow/t20250115_9.html',
-          '/r1/t20250115_2.html',
-          '/loop1/t20250115_3.html',
-        ];
-        if (u === '/zfxxgk/zfxxgknb/index.html') {
-          res
-            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-            .end(links.map((l, i) => `<a href="${l}">测试${i}局202${i}年政府信息公开工作年度报告</a>`).join(''));
-          return true;
-        }
-        if (u === '/busy/t20250115_1.html' && hits503++ === 0) {
-          res.writeHead(503, { 'retry-after': '1' }).end();
-          return true;
-        }
-        if (u === '/r1/t20250115_2.html') {
-          res.writeHead(301, { location: '/r2/t20250115_2.html' }).end();
-          return true;
-        }
-        if (u === '/r2/t20250115_2.html') {
-          res.writeHead(302, { location: '/busy/t20250115_1.html' }).end();
-          return true;
-        }
-        if (u === '/loop1/t20250115_3.html') {
-          res.writeHead(302, { location: '/loop2/t20250115_3.html' }).end();
-          return true;
-        }
-        if (u === '/loop2/t20250115_3.html') {
-          res.writeHead(302, { location: '/loop1/t20250115_3.html' }).end();
-          return true;
-        }
-        if (u.startsWith('/busy/') || u.startsWith('/slow/')) {
-          res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>测试局2024年政府信息公开工作年度报告</h1>');
-          return true;
-        }
-        return false;
-      },
-    });
-    const s = await crawl({ fetch: { timeoutMs: 500, backoffMs: 50, maxWaitMs: 3000, retries: 1 } });
-    const busy = site.requests.filter((r) => r.path === '/busy/t20250115_1.html');
-    expect(busy.length).toBeGreaterThanOrEqual(2);
-    expect(busy[1]!.at - busy[0]!.at).toBeGreaterThanOrEqual(990);
-    const log = await store.db.selectFrom('fetch_log').selectAll().execute();
-    const byUrl = (suffix: string) => log.find((l) => l.url.endsWith(suffix))!;
-    expect(byUrl('/slow/t20250115_9.html')).toMatchObject({ outcome: 'failed' });
-    expect(byUrl('/slow/t20250115_9.html').error).toMatch(/Timeout|timeout/);
-    expect(byUrl('/loop1/t20250115_3.html').error).toMatch(/redirect loop/);
-    // The chain ends at a URL this run already fetched: recorded as that URL's duplicate, not re-ingested.
-    expect(byUrl('/r1/t20250115_2.html')).toMatchObject({ outcome: 'duplicate', status: 200 });
-    expect(byUrl('/r1/t20250115_2.html').final_url).toMatch(/\/busy\/t20250115_1\.html$/);
-    expect(s.failed).toBe(2);
-  }, 30_000);
+  itOnce(stores)(
+    '503 + Retry-After is honoured, a slow page times out, redirect chains are followed and loops refused',
+    async () => {
+      let hits503 = 0;
+      const { site, store, crawl } = await setup(stores, {
+        reports: [],
+        latency: (p) => (p === '/slow/t20250115_9.html' ? 3000 : 0),
+        routes: (req, res) => {
+          const u = req.url ?? '';
+          const links = [
+            '/busy/t20250115_1.html',
+            '/slow/t20250115_9.html',
+            '/r1/t20250115_2.html',
+            '/loop1/t20250115_3.html',
+          ];
+          if (u === '/zfxxgk/zfxxgknb/index.html') {
+            res
+              .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+              .end(links.map((l, i) => `<a href="${l}">测试${i}局202${i}年政府信息公开工作年度报告</a>`).join(''));
+            return true;
+          }
+          if (u === '/busy/t20250115_1.html' && hits503++ === 0) {
+            res.writeHead(503, { 'retry-after': '1' }).end();
+            return true;
+          }
+          if (u === '/r1/t20250115_2.html') {
+            res.writeHead(301, { location: '/r2/t20250115_2.html' }).end();
+            return true;
+          }
+          if (u === '/r2/t20250115_2.html') {
+            res.writeHead(302, { location: '/busy/t20250115_1.html' }).end();
+            return true;
+          }
+          if (u === '/loop1/t20250115_3.html') {
+            res.writeHead(302, { location: '/loop2/t20250115_3.html' }).end();
+            return true;
+          }
+          if (u === '/loop2/t20250115_3.html') {
+            res.writeHead(302, { location: '/loop1/t20250115_3.html' }).end();
+            return true;
+          }
+          if (u.startsWith('/busy/') || u.startsWith('/slow/')) {
+            res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>测试局2024年政府信息公开工作年度报告</h1>');
+            return true;
+          }
+          return false;
+        },
+      });
+      const s = await crawl({ fetch: { timeoutMs: 500, backoffMs: 50, maxWaitMs: 3000, retries: 1 } });
+      const busy = site.requests.filter((r) => r.path === '/busy/t20250115_1.html');
+      expect(busy.length).toBeGreaterThanOrEqual(2);
+      expect(busy[1]!.at - busy[0]!.at).toBeGreaterThanOrEqual(990);
+      const log = await store.db.selectFrom('fetch_log').selectAll().execute();
+      const byUrl = (suffix: string) => log.find((l) => l.url.endsWith(suffix))!;
+      expect(byUrl('/slow/t20250115_9.html')).toMatchObject({ outcome: 'failed' });
+      expect(byUrl('/slow/t20250115_9.html').error).toMatch(/Timeout|timeout/);
+      expect(byUrl('/loop1/t20250115_3.html').error).toMatch(/redirect loop/);
+      // The chain ends at a URL this run already fetched: recorded as that URL's duplicate, not re-ingested.
+      expect(byUrl('/r1/t20250115_2.html')).toMatchObject({ outcome: 'duplicate', status: 200 });
+      expect(byUrl('/r1/t20250115_2.html').final_url).toMatch(/\/busy\/t20250115_1\.html$/);
+      expect(s.failed).toBe(2);
+    },
+    30_000,
+  );
 
-  it('refuses a redirect to a name that resolves to a private address, without contacting it', async () => {
-    const { store, crawl } = await setup({
-      reports: [],
-      routes: (req, res) => {
-        if (req.url === '/zfxxgk/zfxxgknb/index.html') {
-          res
-            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-            .end('<a href="/go/t20250115_1.html">测试局2024年政府信息公开工作年度报告</a>');
-          return true;
-        }
-        if (req.url === '/go/t20250115_1.html') {
-          res.writeHead(302, { location: 'http://intranet.example/admin/report.html' }).end();
-          return true;
-        }
-        return false;
-      },
-    });
-    await crawl();
-    const row = await store.db
-      .selectFrom('fetch_log')
-      .selectAll()
-      .where('url', 'like', '%/go/%')
-      .executeTakeFirstOrThrow();
-    expect(row.outcome).toBe('failed');
-    expect(row.error).toMatch(/refused to connect to intranet\.example: private or reserved address 10\.0\.0\.5/);
-  }, 30_000);
+  itOnce(stores)(
+    'refuses a redirect to a name that resolves to a private address, without contacting it',
+    async () => {
+      const { store, crawl } = await setup(stores, {
+        reports: [],
+        routes: (req, res) => {
+          if (req.url === '/zfxxgk/zfxxgknb/index.html') {
+            res
+              .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+              .end('<a href="/go/t20250115_1.html">测试局2024年政府信息公开工作年度报告</a>');
+            return true;
+          }
+          if (req.url === '/go/t20250115_1.html') {
+            res.writeHead(302, { location: 'http://intranet.example/admin/report.html' }).end();
+            return true;
+          }
+          return false;
+        },
+      });
+      await crawl();
+      const row = await store.db
+        .selectFrom('fetch_log')
+        .selectAll()
+        .where('url', 'like', '%/go/%')
+        .executeTakeFirstOrThrow();
+      expect(row.outcome).toBe('failed');
+      expect(row.error).toMatch(/refused to connect to intranet\.example: private or reserved address 10\.0\.0\.5/);
+    },
+    30_000,
+  );
 
   it('fetches one spelling of each URL, and refuses an oversized file', async () => {
-    const { site, store, crawl } = await setup({
+    const { site, store, crawl } = await setup(stores, {
       reports: [],
       routes: (req, res) => {
         const u = req.url ?? '';
@@ -273,7 +283,7 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 
   it('stops at --max-requests and resumes without refetching what completed', async () => {
-    const { site, crawl } = await setup({}, 9);
+    const { site, crawl } = await setup(stores, {}, 9);
     const first = await crawl({ maxRequests: 6 });
     expect(first.complete).toBe(false);
     const done1 = new Set(paths(site).filter((p) => p !== '/robots.txt'));
@@ -288,15 +298,17 @@ describe('crawl of a simulated government site', () => {
   }, 30_000);
 });
 
-describe('many hosts at once', () => {
-  it('50 hosts × 20 pages: hosts in parallel, each host sequential, in about the time of the slowest host', async () => {
+describeStores('many hosts at once', (stores) => {
+  // On Postgres fewer hosts: enough concurrent writers to prove the store takes them in parallel.
+  const hosts = stores.kind === 'sqlite' ? 50 : 12;
+  it(`${hosts} hosts × 20 pages: hosts in parallel, each host sequential, in about the time of the slowest host`, async () => {
     const sites = await Promise.all(
-      Array.from({ length: 50 }, () => startSite({ reports: demoReports(19), perPage: 20, latency: () => 10 })),
+      Array.from({ length: hosts }, () => startSite({ reports: demoReports(19), perPage: 20, latency: () => 10 })),
     );
     cleanup.push(async () => {
       await Promise.all(sites.map((s) => s.close()));
     });
-    const store = await Store.openSqlite(path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-many-')), 'n.db'));
+    const store = await stores.open();
     cleanup.push(() => store.close());
     const sources: Source[] = sites.map((s, i) => ({ id: `s${i}`, agency: `示例${i}`, entry: [s.entry] }));
     const rss0 = process.memoryUsage().rss;
@@ -306,6 +318,8 @@ describe('many hosts at once', () => {
     await c.close();
     const elapsed = performance.now() - t0;
     expect(s.failed).toBe(0);
+    // The same bytes from many hosts at the same moment: read once, never an ingest failure.
+    expect(s.ingestFailed).toBe(0);
     for (const site of sites) {
       // Every site is crawled through, though all serve the same bytes (robots.txt, list, 19 reports).
       expect(site.requests.length).toBeGreaterThanOrEqual(21);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parserVersion, PARSER_VERSION } from '../../parsers/index.ts';
 import { Crawler, type CrawlOptions } from '../../src/crawl/crawl.ts';
@@ -16,7 +17,8 @@ import { demoReports, startSite } from '../../src/demo/site.ts';
 import { reprocess } from '../../src/ingest/reprocess.ts';
 import type { ReportRecord } from '../../src/record.ts';
 import { decide } from '../../src/review/queue.ts';
-import { Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { describeStores, type Stores } from '../helpers/stores.ts';
 
 // The "new parser" below is a mock of this process's extractor: extraction stays in-process here
 // (the budgeted child processes are tested in tests/hostile).
@@ -50,10 +52,10 @@ afterEach(async () => {
   misread.agency = misread.year = null;
 });
 
-async function crawled(n: number) {
+async function crawled(stores: Stores, n: number) {
   const site = await startSite({ reports: demoReports(n), perPage: 10 });
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-reproc-')), 'n.db');
-  const store = await Store.openSqlite(file);
+  const file = await stores.fresh();
+  const store = await stores.open(file);
   cleanup.push(
     () => site.close(),
     () => store.close(),
@@ -81,9 +83,9 @@ describe('parser version', () => {
   });
 });
 
-describe('reprocess', () => {
+describeStores('reprocess', (stores) => {
   it('re-reads stored documents without a request, keeps decisions with unchanged evidence, reopens changed ones', async () => {
-    const { site, store } = await crawled(10);
+    const { site, store } = await crawled(stores, 10);
     const open = await store.listItems({ status: 'open', rule: 'T4-1' });
     expect(open.length).toBeGreaterThanOrEqual(2);
     for (const item of open) await decide(store, item.id, 'publisher-error', 'printed so', 'tester', AT);
@@ -123,7 +125,7 @@ describe('reprocess', () => {
   }, 60_000);
 
   it('a crawl re-reads known documents whose runs are from an older parser, 304s included', async () => {
-    const { site, store, crawl } = await crawled(6);
+    const { site, store, crawl } = await crawled(stores, 6);
     const before = site.requests.length;
     const s = await crawl({ parserVersion: 'p-next' });
     const second = site.requests.slice(before).filter((r) => /\/t\d+_\d+\.html$/.test(r.path));
@@ -135,31 +137,38 @@ describe('reprocess', () => {
   }, 60_000);
 
   it('kill -9 during `nianbao reprocess`, re-run: every document read once, every report checked, nothing lost', async () => {
-    const { file, store } = await crawled(60);
+    const { file, store } = await crawled(stores, 60);
     const docs = (await store.documentRuns()).length;
     await store.close();
-    const count = () => {
+    // Counted beside the child, without opening a store (that would migrate, and wait on its lock).
+    const sql = "select count(*) as n from runs where parser_version = 'p-b'";
+    const client = stores.kind === 'postgres' ? new pg.Client({ connectionString: file }) : null;
+    await client?.connect();
+    cleanup.push(async () => client?.end());
+    const count = async () => {
+      if (client) return Number((await client.query<{ n: string }>(sql)).rows[0]!.n);
       const d = new SQLite(file, { readonly: true, fileMustExist: true });
-      const n = (d.prepare("select count(*) as n from runs where parser_version = 'p-b'").get() as { n: number }).n;
+      const n = (d.prepare(sql).get() as { n: number }).n;
       d.close();
       return n;
     };
     const env = { ...process.env, NIANBAO_PARSER_VERSION: 'p-b' };
     const args = [path.resolve('bin/nianbao.js'), 'reprocess', '--db', file];
-    const child = spawn(process.execPath, args, { stdio: 'ignore', env });
+    const cwd = mkdtempSync(path.join(tmpdir(), 'nianbao-reproc-')); // a Postgres store's queue file goes here
+    const child = spawn(process.execPath, args, { stdio: 'ignore', env, cwd });
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     const t0 = Date.now();
-    while (count() < 3 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+    while ((await count()) < 3 && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
     await exited;
-    const cut = count();
+    const cut = await count();
     expect(cut).toBeGreaterThanOrEqual(3);
     expect(cut).toBeLessThan(docs); // killed midway
-    const { stderr } = await exec(process.execPath, args, { env });
+    const { stderr } = await exec(process.execPath, args, { env, cwd });
     expect(stderr).toMatch(
       new RegExp(`reprocess with parser p-b: ${docs - cut} documents due, ${docs - cut} re-read, 0 failed`),
     );
-    const after = await Store.openSqlite(file);
+    const after = await stores.open(file);
     cleanup.push(() => after.close());
     const runs = await versionsOf(after);
     expect(runs.size).toBe(docs);

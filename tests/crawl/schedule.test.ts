@@ -4,10 +4,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { demoReports, startSite } from '../../src/demo/site.ts';
+import { describeStores } from '../helpers/stores.ts';
 
-describe('nianbao schedule', () => {
+describeStores('nianbao schedule', (stores) => {
   it('crawls on every tick until interrupted', async () => {
     const site = await startSite({ reports: demoReports(3), perPage: 5 });
     try {
@@ -22,14 +23,14 @@ describe('nianbao schedule', () => {
           '--sources',
           sources,
           '--db',
-          path.join(dir, 'n.db'),
+          await stores.fresh(),
           '--allow-loopback',
           '--delay',
           '10',
           '--cron',
           '*/2 * * * * *',
         ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
+        { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir },
       );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -5,29 +5,35 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { EXPORT_COLUMNS } from '../../src/export/cells.ts';
+import { describeStores, itOnce } from '../helpers/stores.ts';
 import { FIXTURES, renderFixture } from './fixture-store.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve('bin/nianbao.js');
-const tmp = mkdtempSync(path.join(tmpdir(), 'nianbao-cli-export-'));
-const db = path.join(tmp, 'n.db');
-const nianbao = async (...args: string[]) => {
-  try {
-    return { code: 0, ...(await exec(process.execPath, [BIN, ...args, '--db', db], { maxBuffer: 64 << 20 })) };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-};
+// The reports, written once; each dialect ingests them into its own store and writes beside it.
+const reports = mkdtempSync(path.join(tmpdir(), 'nianbao-cli-export-'));
+for (const [i, f] of FIXTURES.entries()) writeFileSync(path.join(reports, `r${i}.html`), renderFixture(f));
 
-beforeAll(async () => {
-  for (const [i, f] of FIXTURES.entries()) writeFileSync(path.join(tmp, `r${i}.html`), renderFixture(f));
-  expect((await nianbao('ingest', tmp)).code).toBe(0);
-}, 120_000);
+describeStores('nianbao export / bodies / summary', (stores) => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'nianbao-cli-export-'));
+  let db: string;
+  const nianbao = async (...args: string[]) => {
+    try {
+      const opts = { maxBuffer: 64 << 20, cwd: tmp };
+      return { code: 0, ...(await exec(process.execPath, [BIN, ...args, '--db', db], opts)) };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+    }
+  };
 
-describe('nianbao export / bodies / summary', () => {
+  beforeAll(async () => {
+    db = await stores.fresh();
+    expect((await nianbao('ingest', reports)).code).toBe(0);
+  }, 120_000);
+
   it('export --out FILE.csv keeps the long cells layout; --out DIR writes the package', async () => {
     const file = path.join(tmp, 'cells-long.csv');
     expect((await nianbao('export', '--format', 'csv', '--out', file)).code).toBe(0);
@@ -49,18 +55,23 @@ describe('nianbao export / bodies / summary', () => {
     expect(JSON.parse(readFileSync(path.join(dir, 'datapackage.json'), 'utf8')).resources[0].path).toBe('cells.jsonl');
   }, 60_000);
 
-  it('bad options: one line, exit status 2', async () => {
-    for (const args of [
-      ['export', '--format', 'parquet'],
-      ['export', '--format', 'xlsx', '--out', path.join(tmp, 'x')],
-      ['export', '--format', 'csv', '--out', path.join(tmp, 'y'), '--region', 'fujian'],
-    ]) {
-      const r = await nianbao(...args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^nianbao: /);
-    }
-  }, 60_000);
+  // Refused before any store is opened: once is enough.
+  itOnce(stores)(
+    'bad options: one line, exit status 2',
+    async () => {
+      for (const args of [
+        ['export', '--format', 'parquet'],
+        ['export', '--format', 'xlsx', '--out', path.join(tmp, 'x')],
+        ['export', '--format', 'csv', '--out', path.join(tmp, 'y'), '--region', 'fujian'],
+      ]) {
+        const r = await nianbao(...args);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(/^nianbao: /);
+      }
+    },
+    60_000,
+  );
 
   it('bodies list / merge / show: the merge is audited and the reports follow', async () => {
     const list = (await nianbao('bodies', 'list', '--json')).stdout

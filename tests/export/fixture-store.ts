@@ -6,7 +6,8 @@ import path from 'node:path';
 import { layoutKeys } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
-import { Store } from '../../src/store/store.ts';
+import { openStore } from '../../src/store/open.ts';
+import type { Store } from '../../src/store/store.ts';
 
 export const AT = '2026-01-01T00:00:00.000Z';
 
@@ -43,9 +44,13 @@ export function renderFixture(s: FixtureSpec): Uint8Array {
   return renderHtml({ version, agency: s.agency, year: s.year, cells });
 }
 
-export async function fixtureStore(specs: FixtureSpec[] = FIXTURES): Promise<{ store: Store; db: string }> {
-  const db = path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-export-')), 'n.db');
-  const store = await Store.openSqlite(db);
+/** The fixtures ingested into a store: `target` (a file or a Postgres URL), else a new SQLite file. */
+export async function fixtureStore(
+  specs: FixtureSpec[] = FIXTURES,
+  target?: string,
+): Promise<{ store: Store; db: string }> {
+  const db = target ?? path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-export-')), 'n.db');
+  const store = await openStore(db);
   const ids: number[] = [];
   for (const [i, s] of specs.entries()) {
     const r = await ingestBytes(store, renderFixture(s), { location: `fixture-${i}.html` }, AT);

@@ -4,18 +4,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { writePackage } from '../../src/export/package.ts';
 import { LIMITS } from '../../src/settings.ts';
-import { Store } from '../../src/store/store.ts';
 import { record, t3row } from '../helpers/records.ts';
+import { describeStores } from '../helpers/stores.ts';
 
 const AT = '2026-01-01T00:00:00.000Z';
 
-describe('streamed export', () => {
+describeStores('streamed export', (stores) => {
   it('writes reports in pages of LIMITS.export.pageReports with progress, totals intact', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-stream-'));
-    const store = await Store.openSqlite(path.join(dir, 'n.db'));
+    const store = await stores.open();
     const n = LIMITS.export.pageReports * 2 + 37;
     let expected = 0;
     await store.transaction(async (trx) => {

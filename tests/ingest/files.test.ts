@@ -9,6 +9,7 @@ import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml } from '../../src/demo/render.ts';
 import { collectFiles } from '../../src/ingest/files.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { describeStores } from '../helpers/stores.ts';
 
 const report = (agency: string) =>
   renderHtml({ version: 'v2021', agency, year: 2024, cells: new Map(layoutKeys('v2021').map((k) => [k, '0'])) }, PLAIN);
@@ -58,10 +59,10 @@ describe('collectFiles', () => {
   });
 });
 
-describe('nianbao ingest FOLDER', () => {
+describeStores('nianbao ingest FOLDER', (stores) => {
   it('ingests the linked reports, prints one line per skipped path, counts them as failed (exit 1)', async () => {
     const dir = tree();
-    const r = await runCli(['ingest', dir, '--db', path.join(path.dirname(dir), 'n.db')]);
+    const r = await runCli(['ingest', dir, '--db', await stores.fresh()], { cwd: path.dirname(dir) });
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('nianbao: ')).sort()).toEqual([

@@ -2,6 +2,7 @@
 import { layoutKeys, PLAIN } from '../../src/demo/layout.ts';
 import { renderHtml, renderTabText } from '../../src/demo/render.ts';
 import { ingestBytes, recheck } from '../../src/ingest/ingest.ts';
+import type { ExtractionPool } from '../../src/isolate/pool.ts';
 import type { Store } from '../../src/store/store.ts';
 
 export const AT = '2026-01-01T00:00:00.000Z';
@@ -23,10 +24,15 @@ export const htmlReport = (agency: string, cells = badCells()) =>
 export const textReport = (agency: string, cells = badCells()) =>
   new TextEncoder().encode(renderTabText({ version: 'v2021', agency, year: 2024, cells }, PLAIN));
 
-export async function ingestAll(store: Store, docs: Array<[string, Uint8Array]>): Promise<number[]> {
+/** Ingest and check the documents; `pool` extracts them (default: the shared pool). */
+export async function ingestAll(
+  store: Store,
+  docs: Array<[string, Uint8Array]>,
+  pool?: ExtractionPool,
+): Promise<number[]> {
   const ids: number[] = [];
   for (const [location, bytes] of docs) {
-    const r = await ingestBytes(store, bytes, { location }, AT);
+    const r = await ingestBytes(store, bytes, { location }, AT, undefined, pool ? { pool } : {});
     if (r.reportId === null) throw new Error(`${location}: not read`);
     ids.push(r.reportId);
   }
