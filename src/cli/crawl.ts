@@ -100,7 +100,7 @@ async function crawlWithStatus(
           allowLoopback: options.allowLoopback ?? false,
           ...(options.throttle ? { throttle: options.throttle } : {}),
         },
-        onProgress: (done, due) => bar.update(done, due, ''),
+        onProgress: (done, due, what) => bar.update(done, due, what),
       });
     }
     crawler = new Crawler(store, sources, {

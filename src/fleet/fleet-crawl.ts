@@ -53,7 +53,8 @@ export interface FleetDriverOptions {
   sweepMs?: number;
   /** Sweeps in a row that find due URLs but no progress before the run is left incomplete. */
   maxIdleSweeps?: number;
-  onProgress?: (done: number, due: number) => void;
+  /** URLs done, and what the run is waiting for (e.g. extract jobs left). */
+  onProgress?: (done: number, due: number, what: string) => void;
 }
 
 export class FleetDriver implements CrawlDriver {
@@ -80,7 +81,7 @@ export class FleetDriver implements CrawlDriver {
       const { outcomes } = await this.store.runOutcomes(runId);
       const done = [...outcomes.values()].reduce((a, b) => a + b, 0);
       if ((await this.queue.pending('crawl-host')) > 0) {
-        this.o.onProgress?.(done, done);
+        this.o.onProgress?.(done, done, '');
         continue;
       }
       const due = await this.store.dueHosts(runId);
@@ -94,8 +95,15 @@ export class FleetDriver implements CrawlDriver {
       }
       await this.queue.enqueueHosts(due.map((host) => ({ host, runId })));
     }
-    // The documents handed to extract jobs are read before the run is summed up.
-    while ((await this.queue.pendingOfRun('extract', runId)) > 0) await sleep(sweepMs);
+    // The documents handed to extract jobs are read before the run is summed up (with no extract
+    // worker anywhere this waits, and says so).
+    for (;;) {
+      const left = await this.queue.pendingOfRun('extract', runId);
+      if (!left) break;
+      const done = [...(await this.store.runOutcomes(runId)).outcomes.values()].reduce((a, b) => a + b, 0);
+      this.o.onProgress?.(done, done, `${left} document(s) waiting for extract workers`);
+      await sleep(sweepMs);
+    }
     await recordFailedExtracts(this.store, this.queue, runId);
     const counts = await this.store.crawlRunCounts(runId);
     return {

@@ -87,13 +87,16 @@ const childPids = (pid: number): number[] => {
 };
 
 /** The coordinator: enqueue one job per host and wait, no local workers (the workers are separate). */
-async function coordinate(url: string, sites: Site[]): Promise<CrawlSummary> {
+async function coordinate(url: string, sites: Site[], said: string[] = []): Promise<CrawlSummary> {
   const store = await openStore(url);
   const queue = await FleetQueue.start(url, FLEET_FAST);
   const driver = new FleetDriver(store, queue, {
     workers: 0,
     run: { allowLoopback: true, throttle: { minDelayMs: 0 } },
     sweepMs: 300,
+    onProgress: (_done, _due, what) => {
+      if (what) said.push(what);
+    },
   });
   const sources = sites.map((s, i) => ({ id: `city${i}`, agency: `${CITIES[i]}市人民政府`, entry: [s.entry] }));
   const crawler = new Crawler(store, sources, { allowLoopback: true, driver });
@@ -302,7 +305,8 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     dbs.push(url);
     await spawnWorker(url, children, 'fetch');
     const victim = await spawnWorker(url, children, 'extract', '1');
-    const crawl = coordinate(url, sites);
+    const said: string[] = [];
+    const crawl = coordinate(url, sites, said);
     const t0 = Date.now();
     let sha: string | undefined;
     while (!(sha = /^extracting ([0-9a-f]{64})$/m.exec(victim.out())?.[1])) {
@@ -314,6 +318,12 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     for (const pid of readers) process.kill(pid, 'SIGKILL'); // its reader, orphaned
     // The job was in flight, not done, when its worker died.
     expect(victim.out()).not.toContain(`extract ${sha} `);
+    // With no extract worker left the coordinator waits, and says what for.
+    const t1 = Date.now();
+    while (!said.some((w) => /^\d+ document\(s\) waiting for extract workers$/.test(w))) {
+      if (Date.now() - t1 > 60_000) throw new Error(`the coordinator did not say it waits: ${said.slice(-3)}`);
+      await sleep(50);
+    }
     const survivor = await spawnWorker(url, children, 'extract', '2');
     const summary = await crawl;
     expect(summary).toMatchObject({ complete: true, failed: 0, ingestFailed: 0 });
