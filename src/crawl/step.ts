@@ -174,8 +174,7 @@ export async function crawlStep(
     withOutcome?: (sql: SqlExecutor) => Promise<void>,
   ) => {
     const line = fetchLog(r, outcome, set.error ?? null, ctx.now());
-    if (withOutcome) await ctx.store.recordOutcomeWith(row.url, ctx.runId, set, line, withOutcome);
-    else await ctx.store.recordOutcome(row.url, ctx.runId, set, line);
+    await ctx.store.recordOutcome(row.url, ctx.runId, set, line, withOutcome);
     return { added, outcome };
   };
   let added = 0;

@@ -1135,6 +1135,11 @@ export class Store {
     runId: number,
     set: FrontierUpdate,
     entry: Omit<Insertable<Database['fetch_log']>, 'run_id' | 'url'>,
+    /**
+     * More to commit in the same transaction (fleet mode: the document's extract job, so a URL is
+     * done exactly when its document is in the queue; Postgres only).
+     */
+    also?: (sql: SqlExecutor) => Promise<void>,
   ): Promise<void> {
     await this.transaction(async (trx) => {
       await trx
@@ -1146,6 +1151,11 @@ export class Store {
         .insertInto('fetch_log')
         .values({ ...entry, run_id: runId, url })
         .execute();
+      await also?.({
+        executeSql: async (text, values = []) => ({
+          rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[],
+        }),
+      });
     });
   }
 
@@ -1572,35 +1582,6 @@ export class Store {
   }
 
   // ------------------------------------------------------------------ fleet crawl: hand-off and counts
-
-  /**
-   * One URL's outcome, and `also` in the same transaction (fleet mode: the document's extract job
-   * is queued with it, so a URL is done exactly when its document is in the queue; Postgres only).
-   */
-  async recordOutcomeWith(
-    url: string,
-    runId: number,
-    set: FrontierUpdate,
-    entry: Omit<Insertable<Database['fetch_log']>, 'run_id' | 'url'>,
-    also: (sql: SqlExecutor) => Promise<void>,
-  ): Promise<void> {
-    await this.transaction(async (trx) => {
-      await trx
-        .updateTable('frontier')
-        .set({ ...set, run_id: runId })
-        .where('url', '=', url)
-        .execute();
-      await trx
-        .insertInto('fetch_log')
-        .values({ ...entry, run_id: runId, url })
-        .execute();
-      await also({
-        executeSql: async (text, values = []) => ({
-          rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[],
-        }),
-      });
-    });
-  }
 
   /**
    * A crawled document whose extraction failed after its URL was recorded (fleet mode): the URL is

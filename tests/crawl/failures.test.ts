@@ -16,10 +16,9 @@ import { Fetcher } from '../../src/crawl/fetch.ts';
 import { lockStore, StoreLockedError } from '../../src/crawl/lock.ts';
 import type { Source } from '../../src/crawl/registry.ts';
 import type { Resolver } from '../../src/crawl/ssrf.ts';
-import { PLAIN } from '../../src/demo/layout.ts';
-import { renderHtml } from '../../src/demo/render.ts';
 import { demoReports, startSite, type Site } from '../../src/demo/site.ts';
 import type { Store } from '../../src/store/store.ts';
+import { brokenReport } from '../helpers/broken-report.ts';
 import { describeStores, type Stores } from '../helpers/stores.ts';
 
 const exec = promisify(execFile);
@@ -223,25 +222,10 @@ describeStores('crawl failures', (stores) => {
 
   describe('ingest failures', () => {
     it('a document whose ingest throws stays pending with its error and is retried next run', async () => {
-      let broken = true;
-      const good = renderHtml(demoReports(1)[0]!, PLAIN);
+      const report = brokenReport();
       const s = await site({
         reports: [],
-        routes: (req, res) => {
-          if (req.url === '/zfxxgk/zfxxgknb/index.html') {
-            res
-              .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-              .end('<a href="/x/report.pdf">示例市司法局2019年政府信息公开工作年度报告.pdf</a>');
-            return true;
-          }
-          if (req.url === '/x/report.pdf') {
-            res
-              .writeHead(200, { 'content-type': broken ? 'application/pdf' : 'text/html; charset=utf-8', etag: '"v1"' })
-              .end(broken ? '%PDF-1.4\n%garbage that is no PDF\n' : good);
-            return true;
-          }
-          return false;
-        },
+        routes: report.routes,
       });
       const { store } = await openStore(stores);
       const sources = [{ id: 's', agency: '示例市司法局', entry: [s.entry] }];
@@ -256,7 +240,7 @@ describeStores('crawl failures', (stores) => {
         .executeTakeFirstOrThrow();
       expect(log1).toMatchObject({ state: 'pending', sha256: null, etag: null });
       expect(log1.error).toMatch(/^ingest: /);
-      broken = false;
+      report.mend();
       const before = s.requests.length;
       const second = await crawl(store, sources);
       const again = s.requests.slice(before).filter((r) => r.path === '/x/report.pdf');

@@ -13,8 +13,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Crawler, type CrawlSummary } from '../../src/crawl/crawl.ts';
-import { PLAIN } from '../../src/demo/layout.ts';
-import { renderHtml } from '../../src/demo/render.ts';
 import { demoReports, type Site, type SiteReport, startSite } from '../../src/demo/site.ts';
 import type { HostCrawler } from '../../src/fleet/crawl-host.ts';
 import { workExtracts } from '../../src/fleet/extract-job.ts';
@@ -23,6 +21,7 @@ import { FleetQueue } from '../../src/fleet/queue.ts';
 import { openStore } from '../../src/store/open.ts';
 import type { Store } from '../../src/store/store.ts';
 import { BIN, runCli } from '../cli/run-cli.ts';
+import { brokenReport } from '../helpers/broken-report.ts';
 import { FLEET_FAST, HOST_FAST } from '../helpers/fleet-fast.ts';
 import { createTestDatabase, dropTestDatabase, postgresAvailable } from '../helpers/stores.ts';
 
@@ -338,25 +337,10 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
   }, 180_000);
 
   it("an unreadable document is the run's failure: recorded, visible, exit 1; the next run reads it again", async () => {
-    let broken = true;
-    const good = renderHtml(demoReports(1)[0]!, PLAIN);
+    const report = brokenReport();
     const site = await startSite({
       reports: [],
-      routes: (req, res) => {
-        if (req.url === '/zfxxgk/zfxxgknb/index.html') {
-          res
-            .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-            .end('<a href="/x/report.pdf">示例市司法局2019年政府信息公开工作年度报告.pdf</a>');
-          return true;
-        }
-        if (req.url === '/x/report.pdf') {
-          res
-            .writeHead(200, { 'content-type': broken ? 'application/pdf' : 'text/html; charset=utf-8', etag: '"v1"' })
-            .end(broken ? '%PDF-1.4\n%garbage that is no PDF\n' : good);
-          return true;
-        }
-        return false;
-      },
+      routes: report.routes,
     });
     const url = await createTestDatabase();
     dbs.push(url);
@@ -386,7 +370,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
       } finally {
         await store.close();
       }
-      broken = false;
+      report.mend();
       const before = site.requests.length;
       const second = await crawl();
       expect(second.stderr).toMatch(/crawl #2: .*new report versions 1, .*failed 0, not ingested 0,/);

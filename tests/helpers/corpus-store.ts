@@ -18,9 +18,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { inject } from 'vitest';
-import { DATABASE_URL, type StoreKind } from './stores.ts';
+import { DATABASE_URL, type StoreKind, withAdmin } from './stores.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '../../bin/nianbao.js');
@@ -46,15 +45,6 @@ function runDir(): string {
   return ownRunDir;
 }
 
-const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-  const c = new pg.Client({ connectionString: DATABASE_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-};
 const urlOf = (name: string) => {
   const u = new URL(DATABASE_URL!);
   u.pathname = `/${name}`;

@@ -22,7 +22,8 @@ export interface Stores {
   open(target?: string, opts?: OpenOptions): Promise<Store>;
 }
 
-const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+/** Run `fn` with a client connected to DATABASE_URL (creating and dropping test databases). */
+export const withAdmin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
   const c = new pg.Client({ connectionString: DATABASE_URL });
   await c.connect();
   try {
