@@ -63,7 +63,12 @@ export class PostgresLocks implements NamedLocks {
     }
   }
 
+  private closed = false;
+
+  /** Idempotent, as closing a store is. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.end();
   }
 }

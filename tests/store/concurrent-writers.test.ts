@@ -84,3 +84,12 @@ describeStores('concurrent writers', (stores) => {
     expect(await s.listItems({ status: 'all' })).toHaveLength(1);
   });
 });
+
+describeStores('store close', (stores) => {
+  it('closing a store twice is harmless (its lock pool included)', async () => {
+    const s = await stores.open();
+    await s.exclusive('x', async () => {});
+    await s.close();
+    await expect(s.close()).resolves.toBeUndefined();
+  });
+});
