@@ -104,6 +104,17 @@ interface Begun {
   finish: () => Promise<{ reportId: number | null; isNewDocument: boolean; extracted: boolean }>;
 }
 
+/**
+ * Bytes this parser version has read already are a copy seen again: which version a location serves
+ * may have changed, and with it the current copy, which is elected again. Their report, or null.
+ */
+async function seenAgain(store: Store, sha: string, parserVersion: string, at: string): Promise<number | null> {
+  const run = await store.findRun(sha, parserVersion);
+  if (!run) return null;
+  await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
+  return run.report_id;
+}
+
 /** Store the bytes (one transaction) and start extracting them; `finish` commits the result. */
 async function beginIngest(
   store: Store,
@@ -116,12 +127,9 @@ async function beginIngest(
   const { sha256: sha, isNewDocument } = opts.stored
     ? { sha256: sha256(bytes), isNewDocument: false }
     : await keepDocument(store, bytes, src, at);
-  const run = await store.findRun(sha, parserVersion);
-  if (run) {
-    // Seen again: which version a location serves may have changed, and with it the current copy.
-    await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
-    return { isNewDocument, finish: async () => ({ reportId: run.report_id, isNewDocument, extracted: false }) };
-  }
+  const readBefore = await seenAgain(store, sha, parserVersion, at);
+  if (readBefore !== null)
+    return { isNewDocument, finish: async () => ({ reportId: readBefore, isNewDocument, extracted: false }) };
   // Settled either way, so a failure waiting in the window is never an unhandled rejection.
   const pending = extractionOf(bytes, src, opts).then(
     (record) => ({ record }),
@@ -159,23 +167,21 @@ async function saveReading(
   parserVersion: string,
 ): Promise<{ reportId: number; extracted: boolean }> {
   // Another process committed a reading of these bytes meanwhile: it stands, and the document is
-  // handled as one seen again (which copy is current may change).
-  const seenAgain = async () => {
-    const run = await store.findRun(record.source.sha256, parserVersion);
-    if (!run) return null;
-    await store.transaction((trx) => store.electCurrent(trx, run.report_id, bestCopy, at));
-    return { reportId: run.report_id, extracted: false, affected: [] };
+  // handled as one seen again.
+  const readMeanwhile = async () => {
+    const reportId = await seenAgain(store, record.source.sha256, parserVersion, at);
+    return reportId === null ? null : { reportId, extracted: false, affected: [] };
   };
   // One commit at a time across the store's processes: which report a reading joins depends on the
   // reports and copies already stored, so two at once could both create the same report.
   const r = await store.exclusive(COMMIT_LOCK, async () => {
-    const done = await seenAgain();
+    const done = await readMeanwhile();
     if (done) return done;
     try {
       return { ...(await commitReading(store, record, src, at, parserVersion)), extracted: true };
     } catch (e) {
       // Two SQLite processes on one file (the lock is per process there): the run's key decides.
-      const again = e instanceof RunExistsError ? await seenAgain() : null;
+      const again = e instanceof RunExistsError ? await readMeanwhile() : null;
       if (again) return again;
       throw e;
     }
