@@ -4,6 +4,8 @@
 // lock holder needs, and the server frees the lock when its process dies (kill -9 included).
 // SQLite: one holder at a time among this process's handles on the file; an SQLite store has one
 // writing process at a time (crawls and schedules hold the store lock).
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
 import { LIMITS } from '../settings.ts';
 
@@ -18,7 +20,12 @@ const TAILS = new Map<string, Promise<unknown>>();
 
 export class ProcessLocks implements NamedLocks {
   /** @param scope what the names belong to: the store file's absolute path. */
-  constructor(private readonly scope: string) {}
+  private constructor(private readonly scope: string) {}
+
+  /** The locks of an SQLite store file (each in-memory store is its own). */
+  static forFile(file: string): ProcessLocks {
+    return new ProcessLocks(file === ':memory:' ? `:memory:${randomUUID()}` : path.resolve(file));
+  }
 
   async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const key = `${this.scope}\0${name}`;

@@ -79,5 +79,5 @@ async function openSqlite(file: string, opts: OpenOptions): Promise<Store> {
     await db.destroy();
     throw new NoSuchStoreError(file);
   }
-  return Store.open(db, 'sqlite', new ProcessLocks(memory ? `:memory:${Math.random()}` : path.resolve(file)));
+  return Store.open(db, 'sqlite', ProcessLocks.forFile(file));
 }

@@ -124,7 +124,7 @@ export class Store {
     return Store.open(
       new Kysely<Database>({ dialect: new StoreSqliteDialect(openSqliteDatabase(file)) }),
       'sqlite',
-      new ProcessLocks(file === ':memory:' ? `:memory:${Math.random()}` : path.resolve(file)),
+      ProcessLocks.forFile(file),
     );
   }
 
