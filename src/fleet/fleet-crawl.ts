@@ -78,8 +78,7 @@ export class FleetDriver implements CrawlDriver {
     await this.queue.enqueueHosts((await this.store.dueHosts(runId)).map((host) => ({ host, runId })));
     for (;;) {
       await sleep(sweepMs);
-      const { outcomes } = await this.store.runOutcomes(runId);
-      const done = [...outcomes.values()].reduce((a, b) => a + b, 0);
+      const done = await this.urlsDone(runId);
       if ((await this.queue.pending('crawl-host')) > 0) {
         this.o.onProgress?.(done, done, '');
         continue;
@@ -100,7 +99,7 @@ export class FleetDriver implements CrawlDriver {
     for (;;) {
       const left = await this.queue.pendingOfRun('extract', runId);
       if (!left) break;
-      const done = [...(await this.store.runOutcomes(runId)).outcomes.values()].reduce((a, b) => a + b, 0);
+      const done = await this.urlsDone(runId);
       this.o.onProgress?.(done, done, `${left} document(s) waiting for extract workers`);
       await sleep(sweepMs);
     }
@@ -116,6 +115,12 @@ export class FleetDriver implements CrawlDriver {
 
   async close(): Promise<void> {
     await this.local?.close();
+  }
+
+  /** URLs of the run with an outcome (every worker's: the store's fetch log). */
+  private async urlsDone(runId: number): Promise<number> {
+    const { outcomes } = await this.store.runOutcomes(runId);
+    return [...outcomes.values()].reduce((a, b) => a + b, 0);
   }
 
   /** Outcomes from the store's fetch log, the rest from the run's counts (every worker's, both in the store). */

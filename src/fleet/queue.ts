@@ -249,7 +249,6 @@ export class FleetQueue {
 class Slots {
   stopping = false;
   poller: Promise<void> = Promise.resolve();
-  private active = 0;
   private readonly running = new Set<Promise<void>>();
   private wake: (() => void) | null = null;
 
@@ -257,8 +256,8 @@ class Slots {
 
   /** Free slots, once there is at least one. */
   async free(): Promise<number> {
-    while (this.active >= this.size && !this.stopping) await new Promise<void>((r) => (this.wake = r));
-    return this.size - this.active;
+    while (this.running.size >= this.size && !this.stopping) await new Promise<void>((r) => (this.wake = r));
+    return this.size - this.running.size;
   }
 
   /** Wait for the polling interval, or less if a slot frees or the slots stop. */
@@ -273,9 +272,7 @@ class Slots {
   }
 
   run(job: () => Promise<void>): void {
-    this.active++;
-    const p = job().finally(() => {
-      this.active--;
+    const p: Promise<void> = job().finally(() => {
       this.running.delete(p);
       this.notify();
     });
