@@ -135,11 +135,30 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     await Promise.all(sites.map((s) => s.close()));
     for (const url of dbs) await dropTestDatabase(url);
   });
-
-  it('three workers: no overlap and no short gap on any host, every path fetched once', async () => {
-    sites = await portals();
+  /** A new database (dropped at the end). */
+  const freshDatabase = async () => {
     const url = await createTestDatabase();
     dbs.push(url);
+    return url;
+  };
+  /** New portals (their request logs empty) and a new database, for another crawl of the same sites. */
+  const freshCrawl = async () => {
+    await Promise.all(sites.map((s) => s.close()));
+    sites = await portals();
+    return freshDatabase();
+  };
+  /** The crawl stored what the undisturbed first crawl stored, row for row. */
+  const expectBaselineRows = async (url: string) => {
+    const store = await openStore(url);
+    try {
+      expect(await store.rowCounts()).toEqual(baseline);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('three workers: no overlap and no short gap on any host, every path fetched once', async () => {
+    const url = await freshCrawl();
     // Three workers, each with its own store pool and queue connection.
     const workers: Array<{ store: Store; queue: FleetQueue; hosts: HostCrawler }> = [];
     for (let i = 0; i < 3; i++) {
@@ -182,10 +201,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
   }, 180_000);
 
   it('`nianbao crawl --workers 1` with a `nianbao worker --kinds fetch`: the usual summary, complete, polite', async () => {
-    await Promise.all(sites.map((s) => s.close()));
-    sites = await portals();
-    const url = await createTestDatabase();
-    dbs.push(url);
+    const url = await freshCrawl();
     const worker = spawn(process.execPath, [BIN, 'worker', '--db', url, '--kinds', 'fetch', '--concurrency', '4'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -216,20 +232,12 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     expect(fetched).toBe(sites.reduce((n, s) => n + s.requests.length, 0) - sites.length);
     expect(r.code).toBe(0);
     checkPoliteness(sites);
-    const store = await openStore(url);
-    try {
-      expect(await store.rowCounts()).toEqual(baseline);
-    } finally {
-      await store.close();
-    }
+    await expectBaselineRows(url);
   }, 180_000);
 
   it('a worker process killed with -9 mid-run: the crawl completes, nothing stored twice', async () => {
     expect(baseline).not.toBeNull();
-    await Promise.all(sites.map((s) => s.close()));
-    sites = await portals();
-    const url = await createTestDatabase();
-    dbs.push(url);
+    const url = await freshCrawl();
     // One at a time: three first starts of pg-boss at once may race.
     const victim = (await spawnWorker(url, children)).child;
     await spawnWorker(url, children);
@@ -255,19 +263,11 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
     expect(sites.some((s) => s.requests.some((r) => r.at > killedAt))).toBe(true);
     expect(summary.complete).toBe(true);
     checkPoliteness(sites);
-    const store = await openStore(url);
-    try {
-      expect(await store.rowCounts()).toEqual(baseline);
-    } finally {
-      await store.close();
-    }
+    await expectBaselineRows(url);
   }, 240_000);
 
   it('a fetch-only worker never extracts; the extract worker reads every document; the summary counts both', async () => {
-    await Promise.all(sites.map((s) => s.close()));
-    sites = await portals();
-    const url = await createTestDatabase();
-    dbs.push(url);
+    const url = await freshCrawl();
     const fetcher = await spawnWorker(url, children, 'fetch');
     const extractor = await spawnWorker(url, children, 'extract', '2');
     // The coordinator works nothing itself: every count in its summary comes from the two workers.
@@ -298,10 +298,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
 
   it('an extract worker killed with -9 mid-job: its job runs again elsewhere, nothing stored twice', async () => {
     expect(baseline).not.toBeNull();
-    await Promise.all(sites.map((s) => s.close()));
-    sites = await portals();
-    const url = await createTestDatabase();
-    dbs.push(url);
+    const url = await freshCrawl();
     await spawnWorker(url, children, 'fetch');
     const victim = await spawnWorker(url, children, 'extract', '1');
     const said: string[] = [];
@@ -342,8 +339,7 @@ describe.skipIf(!available && process.env.CI !== 'true')('fleet crawl (Postgres,
       reports: [],
       routes: report.routes,
     });
-    const url = await createTestDatabase();
-    dbs.push(url);
+    const url = await freshDatabase();
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'nianbao-fleet-')), 'sources.json');
     writeFileSync(file, JSON.stringify({ sources: [{ id: 's', agency: '示例市司法局', entry: [site.entry] }] }));
     const crawl = () =>
